@@ -1,0 +1,34 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+from solo.admin import SingletonModelAdmin
+
+from .models import BoardContact, BoardSettings, Organisation
+
+
+class BoardContactInline(admin.TabularInline):
+    model = BoardContact
+    extra = 0
+    fields = ["position", "name", "role", "phone", "email"]
+
+
+@admin.register(BoardSettings)
+class BoardSettingsAdmin(SingletonModelAdmin, SimpleHistoryAdmin):
+    inlines = [BoardContactInline]
+    fieldsets = [
+        ("The board", {"fields": ["name", "short_name", "kind", "area"]}),
+        ("Office", {"fields": ["address", "phone", "office_email", "secure_email", "data_protection_email"]}),
+        (
+            "Worried about a child? (shown on every page)",
+            {"fields": ["referral_service_name", "referral_phone", "out_of_hours_phone", "referral_note"]},
+        ),
+        ("Social accounts", {"fields": ["x_url", "facebook_url", "linkedin_url", "youtube_url"]}),
+        ("Accessibility", {"fields": ["accessibility_reviewed"]}),
+    ]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "sector", "is_partner", "verified", "merged_into"]
+    list_filter = ["verified", "sector", "is_partner"]
+    search_fields = ["name"]
+    autocomplete_fields = ["merged_into"]

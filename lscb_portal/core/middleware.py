@@ -1,0 +1,30 @@
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set: Permissions-Policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """The site-wide policy, relaxed for styles inside the admin only.
+
+    Scripts never get 'unsafe-inline': the public pages use nonces.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith("/admin/"):
+            update = dict(parts.update or {})
+            for directive, values in settings.ADMIN_CSP_UPDATE.items():
+                update[directive] = [*update.get(directive, []), *values]
+            parts = PolicyParts(parts.config, update, parts.replace, parts.nonce)
+        return parts

@@ -1,0 +1,251 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from solo.models import SingletonModel
+
+
+class BoardSettings(SingletonModel):
+    """The board's identity: everything the shell shows comes from here, never from code."""
+
+    name = models.CharField(max_length=150, default="Safeguarding Children Partnership")
+    short_name = models.CharField(max_length=20, default="SCP", help_text="Used where space is short, e.g. LSCB.")
+    kind = models.CharField(
+        max_length=60,
+        default="Safeguarding Children Partnership",
+        help_text='What the board calls itself: "Safeguarding Children Board" or "Safeguarding Children Partnership".',
+    )
+    area = models.CharField(max_length=100, blank=True, help_text="The area the board covers, e.g. Northbrook.")
+    address = models.TextField(blank=True, help_text="The board office's postal address, one part per line.")
+    phone = models.CharField("office phone", max_length=40, blank=True)
+    office_email = models.EmailField(blank=True)
+    secure_email = models.EmailField(
+        blank=True, help_text="For sending personal information about a child (a secure mail address)."
+    )
+    referral_service_name = models.CharField(
+        max_length=100,
+        default="Children's Front Door",
+        help_text="The service practitioners call with a concern: the front door or MASH.",
+    )
+    referral_phone = models.CharField(max_length=40, blank=True)
+    out_of_hours_phone = models.CharField(max_length=40, blank=True)
+    referral_note = models.CharField(
+        max_length=255,
+        blank=True,
+        default="If a child is in immediate danger, call the police on 999.",
+        help_text="Shown under the referral numbers on every page.",
+    )
+    x_url = models.URLField("X (Twitter) page", blank=True)
+    facebook_url = models.URLField("Facebook page", blank=True)
+    linkedin_url = models.URLField("LinkedIn page", blank=True)
+    youtube_url = models.URLField("YouTube channel", blank=True)
+    data_protection_email = models.EmailField(
+        blank=True, help_text="Where people ask for a copy of their data or for it to be erased."
+    )
+    accessibility_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the accessibility statement was last reviewed."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "board settings"
+        verbose_name_plural = "board settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        links = [
+            ("X (Twitter)", self.x_url),
+            ("Facebook", self.facebook_url),
+            ("LinkedIn", self.linkedin_url),
+            ("YouTube", self.youtube_url),
+        ]
+        return [(label, url) for label, url in links if url]
+
+
+class BoardContact(models.Model):
+    """A named person or team on the contact page (Board Manager, training team, …)."""
+
+    board = models.ForeignKey(BoardSettings, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role}"
+
+
+class Sector(models.TextChoices):
+    EDUCATION = "education", "Education"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    EARLY_YEARS = "early_years", "Early years"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    PROBATION = "probation", "Probation"
+    OTHER = "other", "Other"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(verified=True, merged_into__isnull=True)
+
+
+class Organisation(models.Model):
+    """One list of agencies, shared by training and the board's reports.
+
+    A name typed by a booker that is not on the list is kept unverified until
+    an administrator checks it or merges it into the right record.
+    """
+
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    is_partner = models.BooleanField(
+        default=True, help_text="Partner agencies pay the partner rate under the charging policy."
+    )
+    verified = models.BooleanField(default=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="core_organisation_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscriber(models.Model):
+    """Someone who asked for email alerts. Nothing is sent until they confirm."""
+
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    consent_text = models.TextField(blank=True, help_text="The wording the subscriber agreed to.")
+    consent_at = models.DateTimeField(null=True, blank=True)
+    # Bumped to invalidate every link sent before (unsubscribe from all, erasure).
+    token_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="core_subscriber_unique_email")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", "As it happens"
+    WEEKLY = "weekly", "Weekly digest"
+
+
+class Subscription(models.Model):
+    """A subscriber's choice of one list (a key an app registered), and how often."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
+    list_key = models.CharField(max_length=120)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
+    major_only = models.BooleanField(default=False, help_text="Only major changes (lists that offer it).")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["list_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "list_key"], name="core_subscription_unique_list")
+        ]
+        indexes = [models.Index(fields=["list_key", "frequency"], name="core_subscription_list")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} → {self.list_key}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to send"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboxMessage(models.Model):
+    """An email, written in the same transaction as the action that causes it.
+
+    A job sends it; a periodic sweep re-queues rows left pending or stuck in
+    sending, so nothing is lost (delivery is at least once).
+    """
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="List of {filename, content, mimetype}; content is text or base64."
+    )
+    # What caused it: a list key or an app's event name. Used for reports and erasure.
+    category = models.CharField(max_length=120, blank=True)
+    # A unique key makes a message idempotent: the same event never mails someone twice.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "email"
+        verbose_name_plural = "email outbox"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="core_outbox_due"),
+            models.Index(fields=["to"], name="core_outbox_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+
+class RateLimitCounter(models.Model):
+    """Hits in one fixed window for one bucket (a form and an email or IP address)."""
+
+    bucket = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "window_start"], name="core_ratelimit_unique_window")]
+        indexes = [models.Index(fields=["window_start"], name="core_ratelimit_window")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per worker name, touched by a periodic job; /healthz reports its age."""
+
+    worker = models.CharField(max_length=100, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.worker

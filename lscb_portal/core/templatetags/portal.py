@@ -1,0 +1,60 @@
+"""Template filters the whole portal uses: dates and times in UK style.
+
+GOV.UK style: "Tuesday 10 October 2017", "9am", "12:15pm", "midday",
+"Tuesday 10 October 2017, 9am to 12:15pm".
+"""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+register = template.Library()
+
+
+def _local(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def ukdate(value, style: str = "long"):
+    """10 October 2017; with style "long" (the default) Tuesday 10 October 2017."""
+    if not isinstance(value, (date, datetime)):
+        return ""
+    value = _local(value)
+    return date_format(value, "l j F Y" if style == "long" else "j F Y")
+
+
+@register.filter
+def uktime(value):
+    """9am, 12:15pm, midday, midnight."""
+    if not isinstance(value, datetime):
+        return ""
+    value = _local(value)
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.filter
+def ukdatetime(value):
+    """Tuesday 10 October 2017 at 9am."""
+    if not isinstance(value, datetime):
+        return ""
+    return f"{ukdate(value)} at {uktime(value)}"
+
+
+@register.simple_tag
+def timerange(start, end):
+    """Tuesday 10 October 2017, 9am to 12:15pm (the end's date is added if it differs)."""
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return ""
+    start, end = _local(start), _local(end)
+    if start.date() == end.date():
+        return f"{ukdate(start)}, {uktime(start)} to {uktime(end)}"
+    return f"{ukdate(start)}, {uktime(start)} to {ukdate(end)}, {uktime(end)}"

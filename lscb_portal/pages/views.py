@@ -1,0 +1,104 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.db.utils import Error as DatabaseError
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "pages/home.html")
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    return render(request, "pages/search.html", {"query": query, "results": []})
+
+
+def alerts(request):
+    return render(request, "pages/alerts.html")
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html", {"retention": retention_table()})
+
+
+def cookies(request):
+    context = {
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "session_cookie_name": settings.SESSION_COOKIE_NAME,
+    }
+    return render(request, "pages/cookies.html", context)
+
+
+def retention_table() -> list[dict]:
+    """What the portal keeps and for how long, as the privacy notice states it."""
+    return [
+        {
+            "what": "Email alert subscriptions: your email address and the lists you chose",
+            "why": "To send you the alerts you asked for",
+            "how_long": "Until you unsubscribe; unconfirmed sign-ups are deleted after 7 days",
+        },
+        {
+            "what": "Training bookings: name, work email, phone, organisation, role, manager",
+            "why": "To run the session, keep the register and report on training to the board",
+            "how_long": "Anonymised 6 years after the session",
+        },
+        {
+            "what": "Access and dietary needs given when booking",
+            "why": "To make the session accessible for you",
+            "how_long": "Deleted 1 week after the session",
+        },
+        {
+            "what": "Newsletter contributions and feedback",
+            "why": "To consider your article and improve the newsletter",
+            "how_long": "Deleted after 1 year",
+        },
+    ]
+
+
+def contact(request):
+    return render(request, "pages/contact.html")
+
+
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 while the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("healthz: database unavailable")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page in the portal's layout, or a plain one if even that cannot render."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        return HttpResponseServerError(loader.render_to_string("500_plain.html"))

@@ -1,0 +1,258 @@
+"""The portal's one settings module, driven by the environment.
+
+Development needs nothing set: ``make run`` exports ``DEBUG=1`` and the
+database is an embedded Postgres in ``var/``. With ``DEBUG`` off (production)
+a missing ``SECRET_KEY``, ``DATABASE_URL``, ``ALLOWED_HOSTS`` or ``SITE_URL``
+stops the start with a message saying what to set. See README ("Settings").
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from lscb_portal import dbserver
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = dbserver.VAR_DIR
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    try:
+        return int(value) if value else default
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
+
+
+def required(name: str, why: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off: {why}")
+    return value
+
+
+DEBUG = env_bool("DEBUG", False)
+
+if DEBUG:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-key-never-used-with-debug-off"
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+else:
+    SECRET_KEY = required("SECRET_KEY", "it signs sessions and the links sent by email.")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [
+        required("ALLOWED_HOSTS", "list the host names the portal answers to.")
+    ]
+    SITE_URL = required("SITE_URL", "emails need the portal's public address, e.g. https://example.org.")
+    required("DATABASE_URL", "production needs a named Postgres server.")
+
+SITE_URL = SITE_URL.rstrip("/")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
+
+# HTTPS is terminated at a proxy that sets X-Forwarded-Proto. HTTPS_ONLY=0 turns
+# off the HTTPS-only settings for plain-HTTP load tests on loopback, and only there.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+if not DEBUG and not HTTPS_ONLY and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured("HTTPS_ONLY=0 is only for load tests on loopback: ALLOWED_HOSTS must be loopback.")
+
+INSTALLED_APPS = [
+    "lscb_portal.core",
+    "lscb_portal.pages",
+    "newsletters",
+    "training",
+    "procedures",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "csp",
+    "django_prose_editor",
+    "procrastinate.contrib.django",
+    "simple_history",
+    "solo",
+    "taggit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lscb_portal.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lscb_portal.core.middleware.PortalCSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "lscb_portal.urls"
+WSGI_APPLICATION = "lscb_portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "lscb_portal.core.context_processors.board",
+            ],
+            "builtins": ["lscb_portal.core.templatetags.portal"],
+        },
+    }
+]
+
+# Database: always Postgres. Persistent connections with health checks make a
+# several-fold difference to throughput; CONN_MAX_AGE=0 turns them off.
+DATABASES = {
+    "default": dj_database_url.parse(
+        dbserver.database_url(),
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+
+# Email: every message is first a row in the outbox (core.outbox); the worker
+# sends it with this backend. Development writes messages to files in var/mail.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Safeguarding Children Partnership <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Security headers. See README ("Settings") for HTTPS_ONLY.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+# __Host- cookies need Secure, so plain-HTTP development keeps the usual names.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS_ONLY else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS_ONLY else "csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Staff sessions end after an hour without a request.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# The admin's widgets (and the rich-text editor) set inline styles.
+ADMIN_CSP_UPDATE = {"style-src": ["'unsafe-inline'"]}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+TAGGIT_CASE_INSENSITIVE = True
+
+# The worker: procrastinate on the portal's own Postgres. Each app's tasks.py
+# declares its jobs and periodic jobs.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+
+# Rate limits on public forms, counted in Postgres. RATE_LIMIT_SCALE multiplies
+# every limit (load tests raise it; 0 turns limits off).
+RATE_LIMIT_SCALE = float(os.environ.get("RATE_LIMIT_SCALE", "1"))
+# How many proxies in front of the portal append to X-Forwarded-For.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "lscb_portal.security": {"level": "INFO"},
+        "procrastinate": {"level": "WARNING"},
+    },
+}
+
+# Where "Exit this page" takes someone who needs to leave quickly.
+EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
+SOLO_CACHE = None
