@@ -1,5 +1,9 @@
+import itertools
+
 import pytest
 from django.core.cache import cache
+from procrastinate import testing
+from procrastinate.contrib.django import app as procrastinate_app
 
 
 @pytest.fixture(autouse=True)
@@ -12,3 +16,48 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class JobRunner:
+    """Runs deferred jobs in this thread, inside the test's transaction."""
+
+    def __init__(self, connector: testing.InMemoryConnector):
+        self.connector = connector
+
+    def pending(self, task_name: str | None = None) -> list[dict]:
+        return [
+            job
+            for job in self.connector.jobs.values()
+            if job["status"] == "todo" and (task_name is None or job["task_name"] == task_name)
+        ]
+
+    def run(self, *, limit: int = 10_000, raise_errors: bool = True) -> int:
+        """Run every job deferred so far, and the jobs those defer; return how many ran."""
+        ran = 0
+        for _ in itertools.count():
+            todo = sorted(self.pending(), key=lambda job: job["id"])
+            if not todo:
+                return ran
+            for job in todo:
+                if ran >= limit:
+                    raise RuntimeError("jobs kept deferring jobs: stopping")
+                job["status"] = "doing"
+                task = procrastinate_app.tasks[job["task_name"]]
+                try:
+                    task.func(**job["args"])
+                except Exception:
+                    job["status"] = "failed"
+                    if raise_errors:
+                        raise
+                else:
+                    job["status"] = "succeeded"
+                ran += 1
+        return ran
+
+
+@pytest.fixture(autouse=True)
+def jobs():
+    """Jobs deferred during a test stay in memory; ``jobs.run()`` runs them in-process."""
+    connector = testing.InMemoryConnector()
+    with procrastinate_app.replace_connector(connector):
+        yield JobRunner(connector)

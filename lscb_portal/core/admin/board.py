@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 from solo.admin import SingletonModelAdmin
 
-from .models import BoardContact, BoardSettings, Organisation
+from ..models import BoardContact, BoardSettings, Organisation
 
 
 class BoardContactInline(admin.TabularInline):

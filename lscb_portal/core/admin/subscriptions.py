@@ -1,0 +1,1 @@
+"""Admin for subscribers and their subscriptions."""
