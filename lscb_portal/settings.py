@@ -226,6 +226,9 @@ CONTENT_SECURITY_POLICY = {
 # The admin's widgets (and the rich-text editor) set inline styles.
 ADMIN_CSP_UPDATE = {"style-src": ["'unsafe-inline'"]}
 
+# Opt in now to Django 6.0's https default for URL form fields.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

@@ -1,0 +1,112 @@
+"""Each role sees only its own area of the admin; superusers see everything."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from lscb_portal.core.roles import BOARD_MANAGERS, PROCEDURE_EDITORS, ROLES, TRAINING_ADMINISTRATORS
+
+# What each role manages: "app_label" for a whole app, "app_label.model" for one model.
+AREAS = {
+    BOARD_MANAGERS: {"newsletters", "core.boardsettings", "core.subscriber", "core.outboxmessage"},
+    TRAINING_ADMINISTRATORS: {"training", "core.organisation"},
+    PROCEDURE_EDITORS: {"procedures"},
+}
+
+
+def in_area(role: str, model) -> bool:
+    meta = model._meta
+    return meta.app_label in AREAS[role] or f"{meta.app_label}.{meta.model_name}" in AREAS[role]
+
+
+def portal_models():
+    """Every model in the admin that belongs to the portal's own apps."""
+    own = {"core", "newsletters", "training", "procedures"}
+    return [model for model in admin.site._registry if model._meta.app_label in own]
+
+
+def staff_in(role: str) -> User:
+    user = User.objects.create_user(username=role.replace(" ", "-").lower(), password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def changelist(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def test_the_three_roles_exist(db):
+    assert set(Group.objects.filter(name__in=ROLES).values_list("name", flat=True)) == set(ROLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_only_its_own_area(db, client, role):
+    client.force_login(staff_in(role))
+    allowed, refused = [], []
+    for model in portal_models():
+        status = client.get(changelist(model)).status_code
+        expected = 200 if in_area(role, model) else 403
+        (allowed if status == 200 else refused).append(model._meta.label)
+        assert status == expected, f"{role} on {model._meta.label}: {status}, expected {expected}"
+    assert allowed, f"{role} can reach nothing"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_index_lists_only_the_role_s_apps(db, client, role):
+    client.force_login(staff_in(role))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    shown = {
+        f"{model['object_name'].lower()}"
+        for app in response.context["app_list"]
+        for model in app["models"]
+        if app["app_label"] in {"core", "newsletters", "training", "procedures"}
+    }
+    expected = {model._meta.model_name for model in portal_models() if in_area(role, model)}
+    assert shown == expected
+
+
+def test_superuser_reaches_every_area(db, admin_client):
+    for model in portal_models():
+        assert admin_client.get(changelist(model)).status_code == 200, model._meta.label
+
+
+def test_board_settings_history_is_shown_in_the_admin(db, admin_client):
+    from lscb_portal.core.models import BoardSettings
+
+    board = BoardSettings.get_solo()
+    response = admin_client.post(
+        reverse("admin:core_boardsettings_change", args=[board.pk]),
+        {
+            "name": "Kingsmere Safeguarding Children Board",
+            "short_name": "KSCB",
+            "kind": "Safeguarding Children Board",
+            "area": "Kingsmere",
+            "address": "",
+            "phone": "",
+            "office_email": "",
+            "secure_email": "",
+            "data_protection_email": "",
+            "referral_service_name": "MASH",
+            "referral_phone": "01632 960 001",
+            "out_of_hours_phone": "",
+            "referral_note": "Call 999 in an emergency.",
+            "x_url": "",
+            "facebook_url": "",
+            "linkedin_url": "",
+            "youtube_url": "",
+            "accessibility_reviewed": "",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+            "contacts-MIN_NUM_FORMS": "0",
+            "contacts-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    history = BoardSettings.history.filter(id=board.pk).order_by("-history_date").first()
+    assert history.name == "Kingsmere Safeguarding Children Board"
+    assert history.history_user.is_superuser
+    page = admin_client.get(reverse("admin:core_boardsettings_history", args=[board.pk]))
+    assert page.status_code == 200
+    assert "Kingsmere Safeguarding Children Board" in page.content.decode()
