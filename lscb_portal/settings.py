@@ -54,13 +54,19 @@ if DEBUG:
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 else:
     SECRET_KEY = required("SECRET_KEY", "it signs sessions and the links sent by email.")
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [
-        required("ALLOWED_HOSTS", "list the host names the portal answers to.")
-    ]
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must be set when DEBUG is off: list the host names the portal answers to."
+        )
     SITE_URL = required("SITE_URL", "emails need the portal's public address, e.g. https://example.org.")
     required("DATABASE_URL", "production needs a named Postgres server.")
 
 SITE_URL = SITE_URL.rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the portal's full address, e.g. https://example.org, not {SITE_URL!r}."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
 
 # HTTPS is terminated at a proxy that sets X-Forwarded-Proto. HTTPS_ONLY=0 turns
@@ -69,6 +75,8 @@ HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 if not DEBUG and not HTTPS_ONLY and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
     raise ImproperlyConfigured("HTTPS_ONLY=0 is only for load tests on loopback: ALLOWED_HOSTS must be loopback.")
+if not DEBUG and HTTPS_ONLY and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must start with https:// (emailed links must not travel in plain HTTP).")
 
 INSTALLED_APPS = [
     "lscb_portal.core",
