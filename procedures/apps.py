@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class ProceduresConfig(AppConfig):
     name = "procedures"
     verbose_name = "Procedures"
+
+    def ready(self):
+        from lscb_portal.core.subscriptions import MailingList, register_list
+
+        from .emails import digest_part
+        from .services import UPDATES_LIST
+
+        register_list(
+            MailingList(
+                key=UPDATES_LIST,
+                title="Procedure updates",
+                description="When the procedures manual is updated: new, changed and withdrawn chapters.",
+                supports_major_only=True,
+                digest=digest_part,
+            )
+        )

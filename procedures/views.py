@@ -1,5 +1,229 @@
-from django.shortcuts import render
+"""Public pages of the procedures manual. Each reads through selectors and QuerySet methods."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from lscb_portal.core.links import absolute_url
+
+from . import selectors
+from .anchors import headings, number_headings
+from .forms import AsAtForm, SearchForm, VerifyForm
+from .models import GlossaryTerm, Manual
+from .rendering import compare, display_html, link_glossary
+
+PRINT_VALID_FOR = timedelta(hours=72)
 
 
+def _chapter_or_redirect(request, slug: str, view_name: str):
+    """The published chapter at ``slug``; an old address (before a rename) answers with a redirect."""
+    chapter, renamed = selectors.chapter_by_slug(slug)
+    if renamed is not None:
+        url = reverse(view_name, kwargs={"slug": renamed.slug})
+        if request.GET:
+            url += "?" + request.GET.urlencode()
+        return None, redirect(url, permanent=True)
+    if chapter is None:
+        raise Http404("No chapter has this address.")
+    return chapter, None
+
+
+def _body(version, terms=None):
+    """The chapter's text for reading: numbered sections and, when given, glossary links."""
+    html = number_headings(version.body)
+    linked = []
+    if terms is not None:
+        html, linked = link_glossary(html, terms)
+    return display_html(html), linked
+
+
+@require_GET
 def index(request):
-    return render(request, "procedures/index.html")
+    latest_round = selectors.latest_round()
+    context = {
+        "manual": Manual.get_solo(),
+        "sections": selectors.contents(latest_round),
+        "latest_round": latest_round,
+    }
+    return render(request, "procedures/index.html", context)
+
+
+@require_GET
+def chapter(request, slug):
+    chapter, response = _chapter_or_redirect(request, slug, "procedures:chapter")
+    if response:
+        return response
+    version = chapter.current_version
+    body, terms_used = _body(version, selectors.glossary_terms_for_linking())
+    context = {
+        "chapter": chapter,
+        "version": version,
+        "body": body,
+        "toc": headings(version.body),
+        "terms_used": terms_used,
+        "amendment": selectors.last_amendment(chapter),
+        "related": selectors.related_chapters(chapter),
+        "as_at_form": AsAtForm(action=reverse("procedures:as_at", kwargs={"slug": chapter.slug})),
+    }
+    return render(request, "procedures/chapter.html", context)
+
+
+def _version_number(value, default):
+    try:
+        return int(value) if value not in (None, "") else default
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+def changes(request, slug):
+    """Compare two published versions: by default the one in force with the one before it."""
+    chapter, response = _chapter_or_redirect(request, slug, "procedures:changes")
+    if response:
+        return response
+    versions = selectors.chapter_history(chapter)
+    by_number = {version.number: version for version in versions}
+    current = chapter.current_version.number
+    errors = []
+    newer_number = _version_number(request.GET.get("to"), current)
+    if newer_number not in by_number:
+        errors.append(f"There is no version {request.GET.get('to')} of this chapter. Showing the latest changes.")
+        newer_number = current
+    older_number = _version_number(request.GET.get("from"), newer_number - 1)
+    if request.GET.get("from") and (older_number not in by_number or older_number >= newer_number):
+        errors.append("Choose an earlier version to compare with. Showing the changes made by this version.")
+        older_number = newer_number - 1
+    newer, older = by_number[newer_number], by_number.get(older_number)
+    comparison = compare(older.body if older else "", newer.body) if older else None
+    context = {
+        "chapter": chapter,
+        "versions": versions,
+        "newer": newer,
+        "older": older,
+        "comparison": comparison,
+        "title_changed": older is not None and older.title != newer.title,
+        "errors": errors,
+    }
+    return render(request, "procedures/changes.html", context)
+
+
+@require_GET
+def as_at(request, slug):
+    """A chapter as it stood on a chosen date, for audits and case reviews."""
+    chapter, response = _chapter_or_redirect(request, slug, "procedures:as_at")
+    if response:
+        return response
+    form = AsAtForm(request.GET or None, action=reverse("procedures:as_at", kwargs={"slug": chapter.slug}))
+    version = body = None
+    day = None
+    if form.is_valid():
+        day = form.cleaned_data["date"]
+        version = selectors.version_as_at(chapter, day)
+        if version:
+            body, _ = _body(version)
+    context = {
+        "chapter": chapter,
+        "form": form,
+        "day": day,
+        "version": version,
+        "body": body,
+        "toc": headings(version.body) if version else [],
+        "is_in_force_now": version is not None and version.pk == chapter.current_version_id,
+    }
+    return render(request, "procedures/as_at.html", context)
+
+
+@require_GET
+def print_view(request, slug):
+    chapter, response = _chapter_or_redirect(request, slug, "procedures:print")
+    if response:
+        return response
+    version = chapter.current_version
+    body, _ = _body(version)
+    printed_at = timezone.now()
+    context = {
+        "chapter": chapter,
+        "version": version,
+        "body": body,
+        "toc": headings(version.body),
+        "printed_at": printed_at,
+        "valid_until": printed_at + PRINT_VALID_FOR,
+        "code": selectors.format_code(version.print_code),
+        "verify_url": absolute_url(
+            reverse("procedures:verify", kwargs={"code": selectors.format_code(version.print_code)})
+        ),
+    }
+    response = render(request, "procedures/print.html", context)
+    # The footer says when it was printed: never serve a cached copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def verify_start(request):
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("procedures:verify", code=selectors.format_code(form.cleaned_data["code"]))
+    return render(request, "procedures/verify_start.html", {"form": form})
+
+
+@require_GET
+def verify(request, code):
+    check = selectors.print_check(code)
+    if check is None:
+        form = VerifyForm(initial={"code": code})
+        return render(request, "procedures/verify_unknown.html", {"code": code, "form": form}, status=404)
+    context = {"check": check, "code": selectors.format_code(check.version.print_code)}
+    response = render(request, "procedures/verify.html", context)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def amendments(request):
+    context = {
+        "manual": Manual.get_solo(),
+        "rounds": [
+            (update_round, selectors.group_amendments(update_round.amendments.all()))
+            for update_round in selectors.published_rounds()
+        ],
+    }
+    return render(request, "procedures/amendments.html", context)
+
+
+@require_GET
+def glossary(request):
+    terms = list(GlossaryTerm.objects.order_by("term"))
+    letters: dict[str, list] = {}
+    for term in terms:
+        letters.setdefault(term.initial, []).append(term)
+    alphabet = [(letter, letter in letters) for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    return render(request, "procedures/glossary.html", {"letters": letters, "alphabet": alphabet})
+
+
+@require_GET
+def archive(request):
+    return render(request, "procedures/archive.html", {"chapters": selectors.archived_chapters()})
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    raw = request.GET.get("q", "")
+    query = selectors.clean_query(raw)
+    hits = selectors.search_hits(query) if query else []
+    context = {
+        "form": form,
+        "query": query,
+        "searched": "q" in request.GET,
+        "hits": hits,
+        "limit": selectors.SEARCH_LIMIT,
+        "truncated": len(raw) > selectors.MAX_QUERY_LENGTH,
+        "site_search_url": reverse("pages:search") + "?" + urlencode({"q": query}),
+    }
+    return render(request, "procedures/search.html", context)

@@ -1,0 +1,348 @@
+"""Reads of the manual shared by views, feeds, emails, the home page, the site search and newsletters.
+
+Everything here shows only what published rounds made live.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from lscb_portal.core.richtext import plain_text
+from lscb_portal.core.search import CONFIG, SearchResult
+
+from .anchors import headings
+from .models import (
+    Amendment,
+    AmendmentKind,
+    Chapter,
+    ChapterStatus,
+    ChapterVersion,
+    GlossaryTerm,
+    Manual,
+    Section,
+    UpdateRound,
+)
+
+# ---------------------------------------------------------------- amendments
+
+
+@dataclass
+class AmendmentGroup:
+    key: str
+    heading: str  # "Updated chapters"
+    details_heading: str  # "Details of amends"
+    amendments: list = field(default_factory=list)
+
+
+def group_amendments(amendments) -> list[AmendmentGroup]:
+    """A round's amendments as real manuals table them: updated chapters, new chapters, archived chapters."""
+    groups = {
+        "updated": AmendmentGroup("updated", "Updated chapters", "Details of amends"),
+        "new": AmendmentGroup("new", "New chapters", "Details"),
+        "archived": AmendmentGroup("archived", "Archived chapters", "Details"),
+    }
+    for amendment in amendments:
+        if amendment.kind == AmendmentKind.NEW:
+            groups["new"].amendments.append(amendment)
+        elif amendment.kind == AmendmentKind.ARCHIVED:
+            groups["archived"].amendments.append(amendment)
+        else:
+            groups["updated"].amendments.append(amendment)
+    return [group for group in groups.values() if group.amendments]
+
+
+def published_rounds():
+    """Published rounds, newest first, with their amendments and chapters (two queries)."""
+    return (
+        UpdateRound.objects.published()
+        .order_by("-published_at")
+        .prefetch_related(
+            Prefetch("amendments", queryset=Amendment.objects.select_related("chapter").order_by("position", "id"))
+        )
+    )
+
+
+def latest_round() -> UpdateRound | None:
+    return UpdateRound.objects.latest_published()
+
+
+def amendments_between(start: datetime, end: datetime) -> list[Amendment]:
+    """Amendments published in [start, end), oldest round first: for the newsletters' "procedures updated" block."""
+    return list(
+        Amendment.objects.published()
+        .filter(update_round__published_at__gte=start, update_round__published_at__lt=end)
+        .select_related("chapter", "update_round")
+        .order_by("update_round__published_at", "position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class HomeBlock:
+    update_round: UpdateRound | None
+    new_chapters: int
+    updated_chapters: int
+    next_update: object  # date or None
+
+
+def home_block() -> HomeBlock:
+    """The home page's "procedures" block: the latest round and the next scheduled update."""
+    update_round = (
+        UpdateRound.objects.published()
+        .annotate(
+            new_count=Count("amendments", filter=Q(amendments__kind=AmendmentKind.NEW)),
+            updated_count=Count("amendments", filter=~Q(amendments__kind=AmendmentKind.NEW)),
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    return HomeBlock(
+        update_round=update_round,
+        new_chapters=update_round.new_count if update_round else 0,
+        updated_chapters=update_round.updated_count if update_round else 0,
+        next_update=Manual.get_solo().next_update,
+    )
+
+
+# ------------------------------------------------------------------ contents
+
+
+def contents(update_round: UpdateRound | None = None) -> list[Section]:
+    """Sections with their current chapters (``section.listed``), each chapter marked "new" or "amended"
+    (``chapter.mark``) when the latest round, or ``update_round``, changed it. Three queries."""
+    chapters = Chapter.objects.current().select_related("current_version").order_by("position", "title")
+    sections = [
+        section
+        for section in Section.objects.prefetch_related(Prefetch("chapters", queryset=chapters, to_attr="listed"))
+        if section.listed
+    ]
+    marks: dict[int, str] = {}
+    if update_round is not None:
+        for chapter_id, kind in update_round.amendments.values_list("chapter_id", "kind"):
+            if kind == AmendmentKind.NEW:
+                marks[chapter_id] = "new"
+            elif kind in (AmendmentKind.UPDATED, AmendmentKind.RENAMED):
+                marks[chapter_id] = "amended"
+    for section in sections:
+        for chapter in section.listed:
+            chapter.mark = marks.get(chapter.pk, "")
+    return sections
+
+
+def archived_chapters():
+    return Chapter.objects.archived().select_related("section", "current_version__update_round").order_by("title")
+
+
+# ------------------------------------------------------------------ chapters
+
+
+def chapter_by_slug(slug: str) -> tuple[Chapter | None, Chapter | None]:
+    """(chapter, None) for a published chapter's address, (None, chapter) for an old address to redirect."""
+    chapter = Chapter.objects.published().select_related("section", "current_version__update_round").filter(slug=slug)
+    if found := chapter.first():
+        return found, None
+    old = ChapterVersion.objects.published().filter(
+        slug=slug, chapter__status__in=[ChapterStatus.CURRENT, ChapterStatus.ARCHIVED]
+    )
+    version = old.select_related("chapter").order_by("-update_round__published_at").first()
+    return None, version.chapter if version else None
+
+
+def last_amendment(chapter: Chapter) -> Amendment | None:
+    return (
+        Amendment.objects.published()
+        .filter(chapter=chapter)
+        .select_related("update_round")
+        .order_by("-update_round__published_at")
+        .first()
+    )
+
+
+def related_chapters(chapter: Chapter):
+    return chapter.related.current().order_by("title")
+
+
+def glossary_terms_for_linking():
+    return GlossaryTerm.objects.filter(link_in_chapters=True).only("term", "slug", "also_known_as")
+
+
+def chapter_history(chapter: Chapter) -> list[ChapterVersion]:
+    """Every published version of the chapter, newest first, each with the amendment that published it."""
+    versions = list(chapter.versions.published().select_related("update_round").order_by("-number"))
+    amendments = {
+        amendment.update_round_id: amendment for amendment in Amendment.objects.published().filter(chapter=chapter)
+    }
+    for version in versions:
+        version.amendment = amendments.get(version.update_round_id)
+    return versions
+
+
+def version_as_at(chapter: Chapter, day) -> ChapterVersion | None:
+    """The version of the chapter in force at the end of ``day`` (a date), or None if not yet published."""
+    end_of_day = timezone.make_aware(datetime.combine(day, time.max))
+    return ChapterVersion.objects.in_force(end_of_day).filter(chapter=chapter).select_related("update_round").first()
+
+
+@dataclass(frozen=True)
+class PrintCheck:
+    version: ChapterVersion
+    chapter: Chapter
+    is_current: bool
+    later: list  # amendments to the chapter published since the printed version
+
+
+def print_check(code: str) -> PrintCheck | None:
+    """What a code printed at the foot of a chapter says now: current, or what has changed since."""
+    code = normalise_code(code)
+    if not code:
+        return None
+    version = (
+        ChapterVersion.objects.published().select_related("chapter", "update_round").filter(print_code=code).first()
+    )
+    if version is None:
+        return None
+    chapter = version.chapter
+    is_current = chapter.current_version_id == version.pk and chapter.status == ChapterStatus.CURRENT
+    later = list(
+        Amendment.objects.published()
+        .filter(chapter=chapter, update_round__published_at__gt=version.update_round.published_at)
+        .select_related("update_round")
+        .order_by("update_round__published_at")
+    )
+    return PrintCheck(version=version, chapter=chapter, is_current=is_current, later=later)
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (code or "").upper())[:12]
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}" if code and len(code) == 8 else code or ""
+
+
+# -------------------------------------------------------------------- search
+
+MAX_QUERY_LENGTH = 200
+SEARCH_LIMIT = 50
+# Markers Postgres puts around matched words; escaped text then gets <mark>.
+_START, _STOP = "\u2045", "\u2046"
+
+
+def clean_query(q: str | None) -> str:
+    """Any input becomes a safe query: control characters dropped, spaces tidied, length capped."""
+    text = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in (q or ""))
+    return " ".join(text.replace(_START, " ").replace(_STOP, " ").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def _snippet(headline: str) -> str:
+    return mark_safe(escape(headline or "").replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def _marked_words(headline: str) -> list[str]:
+    return [word.lower() for word in re.findall(f"{_START}(.*?){_STOP}", headline or "")]
+
+
+_SECTION_SPLIT = re.compile(r"(?=<h[2-4][\s>])", re.I)
+
+
+def _anchor_for(version: ChapterVersion, heading_headline: str, body_headline: str) -> str:
+    """The anchor of the section where the words matched: a matching heading, else the first section holding them."""
+    found = headings(version.body)
+    for word in _marked_words(heading_headline):
+        for heading in found:
+            if word in heading.text.lower():
+                return heading.anchor
+    words = _marked_words(body_headline)
+    if not words:
+        return ""
+    parts = _SECTION_SPLIT.split(version.body)
+    # parts[0] is the text before the first heading; parts[i] starts with heading i - 1.
+    for index, part in enumerate(parts):
+        text = plain_text(part).lower()
+        if any(word in text for word in words):
+            return found[index - 1].anchor if index > 0 and index - 1 < len(found) else ""
+    return ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    result: SearchResult
+    tier: int  # 0: title, heading, summary or key word match; 1: body only
+    section: str  # the section's name when the link goes to one
+
+
+def search_hits(q: str, *, limit: int = SEARCH_LIMIT) -> list[Hit]:
+    """Chapters and glossary terms matching ``q``: title and heading matches first, then the body.
+
+    Two queries whatever the size of the manual.
+    """
+    q = clean_query(q)
+    if not q:
+        return []
+    query = SearchQuery(q, search_type="websearch", config=CONFIG)
+    marks = {"start_sel": _START, "stop_sel": _STOP, "config": CONFIG}
+    chapters = (
+        ChapterVersion.objects.searchable()
+        .filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            # ts_rank weights run {D, C, B, A}: only title, old titles, headings, summary and key words count.
+            top_rank=SearchRank(F("search_vector"), query, weights=[0, 0, 1, 1]),
+            body_headline=SearchHeadline("body_text", query, max_words=35, min_words=15, **marks),
+            heading_headline=SearchHeadline("headings_text", query, highlight_all=True, **marks),
+            summary_headline=SearchHeadline("summary", query, highlight_all=True, **marks),
+        )
+        .annotate(tier=Case(When(top_rank__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .select_related("chapter")
+        .order_by("tier", "-rank", "title")[:limit]
+    )
+    terms = (
+        GlossaryTerm.objects.filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            top_rank=SearchRank(F("search_vector"), query, weights=[0, 0, 0, 1]),
+            headline=SearchHeadline("definition", query, highlight_all=True, **marks),
+        )
+        .order_by("-rank", "term")[:limit]
+    )
+    hits: list[Hit] = []
+    for version in chapters:
+        anchor = _anchor_for(version, version.heading_headline, version.body_headline)
+        in_body = _START in (version.body_headline or "")
+        snippet = version.body_headline if in_body or not version.summary else version.summary_headline
+        section = next((heading for heading in headings(version.body) if heading.anchor == anchor), None)
+        url = version.chapter.get_absolute_url() + (f"#{anchor}" if anchor else "")
+        result = SearchResult(
+            kind="Procedure",
+            title=version.title,
+            url=url,
+            snippet=_snippet(snippet),
+            date=version.chapter.updated_at,
+            rank=float(version.rank) + (1.0 if version.tier == 0 else 0.0),
+        )
+        hits.append(
+            Hit(result=result, tier=version.tier, section=f"{section.number} {section.text}" if section else "")
+        )
+    for term in terms:
+        result = SearchResult(
+            kind="Glossary",
+            title=term.term,
+            url=term.get_absolute_url(),
+            snippet=_snippet(term.headline),
+            date=None,
+            rank=float(term.rank) + (1.0 if term.top_rank > 0 else 0.0),
+        )
+        hits.append(Hit(result=result, tier=0 if term.top_rank > 0 else 1, section=""))
+    hits.sort(key=lambda hit: (hit.tier, -hit.result.rank))
+    return hits[:limit]
+
+
+def search(q: str) -> list[SearchResult]:
+    """For the site search: matching chapters and glossary terms as SearchResult items, best first."""
+    return [hit.result for hit in search_hits(q)]

@@ -1,0 +1,189 @@
+"""Writes that keep the manual's rules. Views, admin actions and demo data call these."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import (
+    KINDS_WITH_TEXT,
+    Amendment,
+    AmendmentKind,
+    Chapter,
+    ChapterStatus,
+    ChapterVersion,
+    Manual,
+    UpdateRound,
+)
+
+UPDATES_LIST = "procedures.updates"
+PRINT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read off paper
+
+
+def new_print_code() -> str:
+    while True:
+        code = "".join(secrets.choice(PRINT_CODE_ALPHABET) for _ in range(8))
+        if not ChapterVersion.objects.filter(print_code=code).exists():
+            return code
+
+
+@transaction.atomic
+def draft_start(*, chapter: Chapter, update_round: UpdateRound) -> ChapterVersion:
+    """A draft of ``chapter`` in ``update_round``, starting from the text in force (or empty)."""
+    if update_round.is_published:
+        raise ValidationError(f"“{update_round}” has been published: start a new update round for more changes.")
+    existing = ChapterVersion.objects.filter(chapter=chapter, update_round=update_round).first()
+    if existing:
+        return existing
+    source = chapter.current_version
+    version = ChapterVersion(chapter=chapter, update_round=update_round)
+    if source:
+        for field in ("title", "slug", "summary", "body", "key_words"):
+            setattr(version, field, getattr(source, field))
+    else:
+        version.title = chapter.title
+    version.full_clean(exclude=["slug"] if not version.slug else None)
+    version.save()
+    return version
+
+
+def _validate(update_round: UpdateRound, at: datetime, amendments: list[Amendment], versions: dict) -> list[str]:
+    errors: list[str] = []
+    if at > timezone.now() + timedelta(minutes=1):
+        errors.append("The publication time is in the future. Publish the round when it is ready.")
+    latest = UpdateRound.objects.published().exclude(pk=update_round.pk).order_by("-published_at").first()
+    if latest and at < latest.published_at:
+        errors.append(f"The publication time is before “{latest}”, the latest round published.")
+    if not amendments:
+        errors.append("Add at least one amendment: a round tells practitioners what changed.")
+    amended = {amendment.chapter_id for amendment in amendments}
+    for version in versions.values():
+        if version.chapter_id not in amended:
+            errors.append(f"“{version.title}” has a new text but no amendment saying what changed.")
+    slugs: dict[str, int] = {}
+    for amendment in amendments:
+        chapter, version, name = amendment.chapter, versions.get(amendment.chapter_id), amendment.chapter.title
+        if amendment.kind in KINDS_WITH_TEXT and version is None:
+            errors.append(f"“{name}”: add the chapter's new text to this round ({amendment.get_kind_display()}).")
+        if amendment.kind == AmendmentKind.NEW and chapter.status != ChapterStatus.DRAFT:
+            errors.append(f"“{name}” is already published, so it cannot be a new chapter.")
+        if amendment.kind != AmendmentKind.NEW and chapter.status == ChapterStatus.DRAFT:
+            errors.append(f"“{name}” has never been published: mark it as a new chapter.")
+        if amendment.kind == AmendmentKind.ARCHIVED and chapter.status != ChapterStatus.CURRENT:
+            errors.append(f"“{name}” is not current, so it cannot be archived.")
+        if version is None:
+            continue
+        archived = version.status == ChapterStatus.ARCHIVED
+        if archived != (amendment.kind == AmendmentKind.ARCHIVED):
+            errors.append(f"“{version.title}”: only an “archived” amendment can withdraw a chapter, and it must.")
+        retitled = chapter.status != ChapterStatus.DRAFT and version.title != chapter.title
+        if amendment.kind == AmendmentKind.RENAMED and not retitled:
+            errors.append(f"“{name}” is marked as renamed but its title has not changed.")
+        if amendment.kind in (AmendmentKind.UPDATED, AmendmentKind.REVIEWED, AmendmentKind.ARCHIVED) and retitled:
+            errors.append(f"“{name}” has a new title (“{version.title}”): mark the amendment as renamed.")
+        if version.slug in slugs:
+            errors.append(f"Two chapters in this round use the web address “{version.slug}”.")
+        slugs[version.slug] = chapter.pk
+    if slugs:
+        clashes = (
+            Chapter.objects.filter(slug__in=slugs)
+            .values_list("slug", "pk", "title")
+            .union(
+                ChapterVersion.objects.published()
+                .filter(slug__in=slugs)
+                .values_list("slug", "chapter_id", "chapter__title")
+            )
+        )
+        for slug, chapter_id, title in clashes:
+            if slugs[slug] != chapter_id:
+                errors.append(f"The web address “{slug}” belongs to “{title}”. Choose another.")
+    return errors
+
+
+@transaction.atomic
+def round_publish(*, update_round: UpdateRound, at: datetime | None = None) -> UpdateRound:
+    """Make every chapter version and amendment of the round live together, then tell subscribers.
+
+    Publications are serialised on the manual's row: two editors publishing at
+    once cannot interleave, so each chapter's pointers, version numbers and the
+    order of rounds stay consistent. Either everything in the round goes live
+    or nothing does (a ValidationError lists every problem found).
+    """
+    at = at or timezone.now()
+    manual = Manual.get_solo()
+    Manual.objects.select_for_update().get(pk=manual.pk)
+    UpdateRound.objects.select_for_update().get(pk=update_round.pk)
+    update_round.refresh_from_db()
+    if update_round.is_published:
+        raise ValidationError(f"“{update_round}” was already published.")
+
+    amendments = list(update_round.amendments.select_related("chapter").select_for_update(of=("self", "chapter")))
+    versions = {version.chapter_id: version for version in update_round.versions.all()}
+    errors = _validate(update_round, at, amendments, versions)
+    if errors:
+        raise ValidationError(errors)
+
+    numbers = dict(
+        ChapterVersion.objects.published()
+        .filter(chapter__in=[amendment.chapter_id for amendment in amendments])
+        .values_list("chapter_id")
+        .annotate(last=Max("number"))
+    )
+    for amendment in amendments:
+        chapter = amendment.chapter
+        version = versions.get(chapter.pk)
+        if version is None and amendment.kind == AmendmentKind.ARCHIVED:
+            version = _archived_copy(chapter, update_round)
+        if amendment.kind != AmendmentKind.NEW:
+            amendment.previous_title = chapter.title
+            amendment.save(update_fields=["previous_title"])
+        if version is None:  # reviewed, no change: the text in force stays
+            continue
+        old_titles = set(chapter.versions.published().exclude(title=version.title).values_list("title", flat=True))
+        version.number = numbers.get(chapter.pk, 0) + 1
+        version.print_code = new_print_code()
+        version.old_titles = "\n".join(sorted(old_titles))
+        version.save()
+        chapter.title, chapter.slug, chapter.status = version.title, version.slug, version.status
+        chapter.current_version = version
+        chapter.updated_at = at
+        chapter.save(update_fields=["title", "slug", "status", "current_version", "updated_at"])
+
+    update_round.published_at = at
+    update_round.save(update_fields=["published_at"])
+    _notify_subscribers(update_round, amendments)
+    return update_round
+
+
+def _archived_copy(chapter: Chapter, update_round: UpdateRound) -> ChapterVersion:
+    source = chapter.current_version
+    version = ChapterVersion(
+        chapter=chapter,
+        update_round=update_round,
+        title=source.title,
+        slug=source.slug,
+        summary=source.summary,
+        body=source.body,
+        key_words=source.key_words,
+        status=ChapterStatus.ARCHIVED,
+    )
+    version.save()
+    return version
+
+
+def _notify_subscribers(update_round: UpdateRound, amendments: list[Amendment]) -> int:
+    from lscb_portal.core.subscriptions import notify
+
+    from .emails import round_email
+
+    def build(subscription):
+        major_only = subscription.major_only
+        listed = [amendment for amendment in amendments if amendment.major or not major_only]
+        if not listed:
+            return None
+        return round_email(update_round=update_round, amendments=listed, major_only=major_only)
+
+    return notify(list_key=UPDATES_LIST, event_key=f"procedures.round:{update_round.pk}", build=build)
