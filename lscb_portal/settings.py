@@ -252,6 +252,19 @@ RATE_LIMIT_SCALE = float(os.environ.get("RATE_LIMIT_SCALE", "1"))
 # How many proxies in front of the portal append to X-Forwarded-For.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
+# crispy-forms-gds styles only text, email and password inputs, text areas,
+# selects and clearable file inputs; these give the other widgets GOV.UK classes.
+CRISPY_CLASS_CONVERTERS = {
+    "numberinput": "govuk-input",
+    "urlinput": "govuk-input",
+    "telinput": "govuk-input",
+    "searchinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "timeinput": "govuk-input",
+    "datetimeinput": "govuk-input",
+    "fileinput": "govuk-file-upload",
+    "selectmultiple": "govuk-select",
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
