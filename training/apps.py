@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = "Training"
+
+    def ready(self):
+        from lscb_portal.core import subscriptions
+
+        from .alerts import training_alerts
+
+        subscriptions.register_list(training_alerts())

@@ -6,4 +6,16 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("courses/<slug:slug>/", views.course, name="course"),
+    path("sessions/<int:pk>/", views.session, name="session"),
+    path("sessions/<int:pk>/booked/", views.booked, name="booked"),
+    path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
+    path("bookings/<str:token>/", views.booking, name="booking"),
+    path("bookings/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
+    path("bookings/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<str:token>/transfer/", views.booking_transfer, name="booking_transfer"),
+    path("offers/<str:token>/", views.offer, name="offer"),
+    path("approvals/<str:token>/", views.approval, name="approval"),
+    path("my/", views.my_training, name="my_training"),
+    path("my/<str:token>/", views.my_bookings, name="my_bookings"),
 ]

@@ -1,5 +1,291 @@
-from django.shortcuts import render
+"""Public training pages. Thin: validate, call a service or selector, redirect.
+
+Practitioners have no account: everything about a booking is reached through a
+signed link (``training.links``), and every change is a POST behind a confirm page.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from lscb_portal.core import ratelimit
+from lscb_portal.core.signing import BadLink, signed_link_page
+
+from . import ics, links, selectors, services
+from .forms import BookingForm, MyTrainingForm, ProgrammeFilterForm, TransferForm, organisation_names
+from .models import Booking, BookingStatus, Session
+
+BOOKED_SESSION_KEY = "training_booked"
 
 
 def index(request):
-    return render(request, "training/index.html")
+    topics = selectors.topics_in_use()
+    form = ProgrammeFilterForm(request.GET or None, topics=topics)
+    sessions = selectors.programme(filters=form.filters())
+    return render(request, "training/index.html", {"form": form, "sessions": sessions})
+
+
+def course(request, slug: str):
+    found = selectors.course_detail(slug=slug)
+    if found is None:
+        raise Http404("No such course")
+    return render(request, "training/course.html", {"course": found, "sessions": found.upcoming_sessions})
+
+
+def _attendee(form: BookingForm) -> services.Attendee:
+    data = form.cleaned_data
+    return services.Attendee(
+        name=data["attendee_name"],
+        email=data["email"],
+        phone=data["phone"],
+        organisation=services.organisation_for_name(name=data["organisation"]),
+        role=data["role"],
+        manager_name=data["manager_name"],
+        manager_email=data["manager_email"],
+        access_needs=data["access_needs"],
+        dietary_needs=data["dietary_needs"],
+    )
+
+
+def _add_refusal(form, refused: services.BookingRefused) -> None:
+    field = refused.field if refused.field in form.fields else None
+    form.add_error(field, refused.message)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session(request, pk: int):
+    found = selectors.session_detail(pk=pk)
+    if found is None:
+        raise Http404("No such session")
+    names = organisation_names()
+    if request.method == "POST":
+        ratelimit.check(request, "training.book", email=request.POST.get("email"))
+        form = BookingForm(request.POST, course=found.course, organisation_names=names)
+        if form.is_valid():
+            try:
+                booking = services.booking_create(
+                    session=found,
+                    attendee=_attendee(form),
+                    eligibility_confirmed=form.cleaned_data.get("eligibility", False),
+                )
+            except services.BookingRefused as refused:
+                _add_refusal(form, refused)
+            else:
+                request.session[BOOKED_SESSION_KEY] = booking.reference
+                return redirect("training:booked", pk=found.pk)
+    else:
+        form = BookingForm(course=found.course, organisation_names=names)
+    context = {"session": found, "course": found.course, "form": form, "state": _booking_state(found)}
+    return render(request, "training/session.html", context)
+
+
+def _booking_state(found: Session) -> str:
+    now = timezone.now()
+    if found.is_cancelled:
+        return "cancelled"
+    if found.starts_at <= now:
+        return "past"
+    if found.booking_opens_at and found.booking_opens_at > now:
+        return "not_open_yet"
+    if found.booking_closes_at <= now:
+        return "closed"
+    return "open"
+
+
+def booked(request, pk: int):
+    """What happened after booking: confirmed, waiting, or waiting for the manager."""
+    reference = request.session.get(BOOKED_SESSION_KEY)
+    booking = (
+        Booking.objects.select_related("session__course").filter(reference=reference, session_id=pk).first()
+        if reference
+        else None
+    )
+    if booking is None:
+        return redirect("training:session", pk=pk)
+    return render(request, "training/booked.html", {"booking": booking, "session": booking.session})
+
+
+def session_calendar(request, pk: int):
+    found = Session.objects.public().select_related("course").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such session")
+    return _calendar_response(found)
+
+
+def _calendar_response(found: Session, *, joining_url: str = "") -> HttpResponse:
+    response = HttpResponse(ics.session_calendar(found, joining_url=joining_url), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{ics.filename_for(found)}"'
+    return response
+
+
+def _bad_link(request, problem: BadLink) -> HttpResponse:
+    status = 410 if problem.expired else 400
+    return render(request, "training/link_problem.html", {"problem": problem}, status=status)
+
+
+def _booking_or_problem(request, token: str):
+    try:
+        return links.booking_from_token(token), None
+    except BadLink as problem:
+        return None, _bad_link(request, problem)
+
+
+def _cancel_context(booking: Booking) -> dict:
+    now = timezone.now()
+    session = booking.session
+    return {
+        "can_cancel": booking.status in services.CANCELLABLE and session.starts_at > now,
+        "late": booking.holds_place and now >= session.booking_closes_at,
+        "can_transfer": booking.status == BookingStatus.CONFIRMED and session.starts_at > now,
+    }
+
+
+@signed_link_page
+def booking(request, token: str):
+    found, problem = _booking_or_problem(request, token)
+    if problem:
+        return problem
+    context = {
+        "booking": found,
+        "session": found.session,
+        "token": token,
+        "is_confirmed": found.status == BookingStatus.CONFIRMED,
+        **_cancel_context(found),
+    }
+    if found.status == BookingStatus.OFFERED:
+        context["offer_url"] = reverse("training:offer", kwargs={"token": links.offer_token(found)})
+    return render(request, "training/booking.html", context)
+
+
+@signed_link_page
+def booking_calendar(request, token: str):
+    found, problem = _booking_or_problem(request, token)
+    if problem:
+        return problem
+    confirmed = found.status == BookingStatus.CONFIRMED
+    return _calendar_response(found.session, joining_url=found.session.joining_url if confirmed else "")
+
+
+@signed_link_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def booking_cancel(request, token: str):
+    found, problem = _booking_or_problem(request, token)
+    if problem:
+        return problem
+    if request.method == "POST":
+        try:
+            services.booking_cancel(booking=found)
+        except services.BookingRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "Your booking has been cancelled. We have emailed you to confirm.")
+        return redirect("training:booking", token=token)
+    context = {"booking": found, "session": found.session, "token": token, **_cancel_context(found)}
+    return render(request, "training/booking_cancel.html", context)
+
+
+@signed_link_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def booking_transfer(request, token: str):
+    found, problem = _booking_or_problem(request, token)
+    if problem:
+        return problem
+    form = TransferForm(request.POST or None, booking=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        colleague = services.Colleague(
+            name=data["attendee_name"], email=data["email"], role=data["role"], phone=data["phone"]
+        )
+        try:
+            new = services.booking_transfer(booking=found, colleague=colleague)
+        except services.BookingRefused as refused:
+            _add_refusal(form, refused)
+        else:
+            messages.success(
+                request, f"Your place has passed to {new.attendee_name}. We have emailed them the details."
+            )
+            return redirect("training:booking", token=token)
+    context = {"booking": found, "session": found.session, "token": token, "form": form, **_cancel_context(found)}
+    return render(request, "training/booking_transfer.html", context)
+
+
+@signed_link_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer(request, token: str):
+    try:
+        found = links.booking_from_offer_token(token)
+    except BadLink as problem:
+        return _bad_link(request, problem)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept":
+                services.offer_accept(booking=found)
+                messages.success(request, "You have accepted the place. We have emailed you the details.")
+            elif decision == "decline":
+                services.offer_decline(booking=found)
+                messages.success(request, "You have declined the place. It will be offered to the next person.")
+            else:
+                messages.error(request, "Choose whether to accept or decline the place.")
+                return redirect("training:offer", token=token)
+        except services.BookingRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("training:offer", token=token)
+        return redirect("training:booking", token=links.booking_token(found))
+    return render(request, "training/offer.html", {"booking": found, "session": found.session})
+
+
+@signed_link_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def approval(request, token: str):
+    try:
+        found = links.booking_from_approval_token(token)
+    except BadLink as problem:
+        return _bad_link(request, problem)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "decline"):
+            messages.error(request, "Choose whether to approve or decline the booking.")
+        else:
+            try:
+                services.approval_decide(booking=found, approve=decision == "approve")
+            except services.BookingRefused as refused:
+                messages.error(request, refused.message)
+            else:
+                outcome = "approved" if decision == "approve" else "declined"
+                messages.success(request, f"You have {outcome} the booking. We have emailed {found.attendee_name}.")
+        return redirect("training:approval", token=token)
+    return render(request, "training/approval.html", {"booking": found, "session": found.session})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_training(request):
+    form = MyTrainingForm(request.POST or None)
+    if request.method == "POST":
+        ratelimit.check(request, "training.my", email=request.POST.get("email"))
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            services.my_training_link_send(email=email)
+            messages.success(
+                request,
+                f"If there are bookings for {email}, we have sent a link to them. Check your email: "
+                "the link works for 3 days.",
+            )
+            return redirect("training:my_training")
+    return render(request, "training/my_training.html", {"form": form})
+
+
+@signed_link_page
+def my_bookings(request, token: str):
+    try:
+        email = links.email_from_my_training_token(token)
+    except BadLink as problem:
+        return _bad_link(request, problem)
+    bookings = selectors.bookings_for_email(email=email)
+    for item in bookings:
+        item.link = reverse("training:booking", kwargs={"token": links.booking_token(item)})
+    groups = selectors.group_my_bookings(bookings)
+    return render(request, "training/my_bookings.html", {"email": email, "groups": groups, "count": len(bookings)})

@@ -1,0 +1,63 @@
+"""Factories for the training programme. Bookings are made directly (no emails); tests of
+the booking rules go through ``training.services``."""
+
+import datetime
+import itertools
+
+import factory
+from django.utils import timezone
+
+from lscb_portal.core.models import Organisation, Sector
+from training.models import Booking, BookingStatus, Course, Delivery, Session
+
+_sequence = itertools.count(1_000_000)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Northbrook Primary School {n}")
+    sector = Sector.EDUCATION
+    verified = True
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Working Together to Safeguard Children {n}")
+    slug = factory.Sequence(lambda n: f"working-together-{n}")
+    summary = "An introduction to how agencies share information and act together when a child may be at risk."
+    aims = "<p>To help practitioners recognise abuse and neglect and know how to respond.</p>"
+    learning_outcomes = "<ul><li>Recognise the signs of neglect</li><li>Know how to make a referral</li></ul>"
+    delivery = Delivery.IN_PERSON
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    course = factory.SubFactory(CourseFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=3))
+    venue_name = "Northminster House, 1st Floor"
+    venue_address = "Market Street\nNorthbrook"
+    venue_postcode = "NB1 4QT"
+    trainers = "Helen Marsh, Tomasz Nowak"
+    capacity = 15
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Booking
+
+    session = factory.SubFactory(SessionFactory)
+    sequence = factory.LazyFunction(lambda: next(_sequence))
+    attendee_name = factory.Sequence(lambda n: f"Delegate {n}")
+    email = factory.Sequence(lambda n: f"delegate{n}@school.example.org")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "Designated safeguarding lead"
+    status = BookingStatus.CONFIRMED

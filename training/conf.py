@@ -1,0 +1,34 @@
+"""Training settings with their defaults (override in settings.py)."""
+
+import datetime
+
+from django.conf import settings
+
+
+def close_working_days() -> int:
+    """How many working days before a session its booking closes, unless set on the session."""
+    return getattr(settings, "TRAINING_CLOSE_WORKING_DAYS", 2)
+
+
+def close_time() -> datetime.time:
+    """The time of day booking closes on the closing date."""
+    return getattr(settings, "TRAINING_CLOSE_TIME", datetime.time(17, 0))
+
+
+def offer_time() -> datetime.timedelta:
+    """How long someone on a waiting list has to accept a place (never past the closing time)."""
+    return datetime.timedelta(hours=getattr(settings, "TRAINING_OFFER_HOURS", 48))
+
+
+def reminder_days() -> int:
+    """How many days before a session the reminder is sent."""
+    return getattr(settings, "TRAINING_REMINDER_DAYS", 3)
+
+
+def needs_kept_for() -> datetime.timedelta:
+    """How long access and dietary needs are kept after a session ends."""
+    return datetime.timedelta(days=getattr(settings, "TRAINING_NEEDS_KEPT_DAYS", 7))
+
+
+def my_training_link_age() -> datetime.timedelta:
+    return datetime.timedelta(days=getattr(settings, "TRAINING_MY_LINK_DAYS", 3))

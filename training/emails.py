@@ -1,0 +1,170 @@
+"""The training emails. Every one goes through the outbox with a dedupe key,
+so an action retried (or run twice at once) never mails anyone twice."""
+
+from django.template.loader import render_to_string
+
+from lscb_portal.core.links import absolute_url
+from lscb_portal.core.models import BoardSettings
+from lscb_portal.core.outbox import Attachment, queue_email
+
+from . import conf, ics, links
+from .models import Booking, Session
+
+CATEGORY = "training"
+
+
+def _send(*, template: str, to: str, subject: str, dedupe_key: str, context: dict, attachments=()) -> None:
+    context = {"board": BoardSettings.get_solo(), "programme_url": absolute_url("/training/"), **context}
+    text = render_to_string(f"training/emails/{template}.txt", context)
+    queue_email(
+        to=to,
+        subject=subject,
+        text=text,
+        attachments=attachments,
+        category=f"{CATEGORY}.{template}",
+        dedupe_key=dedupe_key,
+    )
+
+
+def _booking_context(booking: Booking) -> dict:
+    session = booking.session
+    return {
+        "booking": booking,
+        "session": session,
+        "course": session.course,
+        "booking_url": links.booking_url(booking),
+        "session_url": absolute_url(session),
+    }
+
+
+def _calendar_attachment(booking: Booking) -> Attachment:
+    session = booking.session
+    joining_url = session.joining_url if session.is_online else ""
+    return Attachment(
+        filename=ics.filename_for(session),
+        content=ics.session_calendar(session, joining_url=joining_url),
+        mimetype="text/calendar",
+    )
+
+
+def booking_confirmed(booking: Booking) -> None:
+    """Sent once a place is the delegate's: with the calendar file and, online, the joining link."""
+    _send(
+        template="confirmed",
+        to=booking.email,
+        subject=f"Booking confirmed: {booking.session.course.title} ({booking.reference})",
+        dedupe_key=f"training.confirmed:{booking.reference}",
+        context=_booking_context(booking),
+        attachments=[_calendar_attachment(booking)],
+    )
+
+
+def waiting_list_joined(booking: Booking) -> None:
+    _send(
+        template="waiting",
+        to=booking.email,
+        subject=f"You are on the waiting list: {booking.session.course.title} ({booking.reference})",
+        dedupe_key=f"training.waiting:{booking.reference}",
+        context=_booking_context(booking),
+    )
+
+
+def place_offered(booking: Booking) -> None:
+    _send(
+        template="offered",
+        to=booking.email,
+        subject=f"A place is available for you: {booking.session.course.title}",
+        dedupe_key=f"training.offered:{booking.reference}",
+        context={**_booking_context(booking), "offer_url": links.offer_url(booking)},
+    )
+
+
+def offer_expired(booking: Booking) -> None:
+    _send(
+        template="offer_expired",
+        to=booking.email,
+        subject=f"The place you were offered has gone to the next person: {booking.session.course.title}",
+        dedupe_key=f"training.offer_expired:{booking.reference}",
+        context=_booking_context(booking),
+    )
+
+
+def approval_requested(booking: Booking) -> None:
+    """To the manager, with a signed approve or decline link; a copy of the news to the delegate."""
+    context = {**_booking_context(booking), "approval_url": links.approval_url(booking)}
+    _send(
+        template="approval_request",
+        to=booking.manager_email,
+        subject=f"Please approve a training booking for {booking.attendee_name}",
+        dedupe_key=f"training.approval_request:{booking.reference}",
+        context=context,
+    )
+    _send(
+        template="approval_pending",
+        to=booking.email,
+        subject=f"Waiting for your manager's approval: {booking.session.course.title} ({booking.reference})",
+        dedupe_key=f"training.approval_pending:{booking.reference}",
+        context=context,
+    )
+
+
+def approval_declined(booking: Booking, *, expired: bool = False) -> None:
+    _send(
+        template="approval_declined",
+        to=booking.email,
+        subject=f"Booking not approved: {booking.session.course.title} ({booking.reference})",
+        dedupe_key=f"training.approval_declined:{booking.reference}",
+        context={**_booking_context(booking), "expired": expired},
+    )
+
+
+def booking_cancelled(booking: Booking) -> None:
+    _send(
+        template="cancelled",
+        to=booking.email,
+        subject=f"Booking cancelled: {booking.session.course.title} ({booking.reference})",
+        dedupe_key=f"training.cancelled:{booking.reference}",
+        context=_booking_context(booking),
+    )
+
+
+def place_transferred(old: Booking, new: Booking) -> None:
+    _send(
+        template="transferred",
+        to=old.email,
+        subject=f"Your place has passed to {new.attendee_name}: {old.session.course.title}",
+        dedupe_key=f"training.transferred:{old.reference}",
+        context={**_booking_context(old), "colleague": new},
+    )
+    booking_confirmed(new)
+
+
+def reminder(booking: Booking) -> None:
+    _send(
+        template="reminder",
+        to=booking.email,
+        subject=f"Reminder: {booking.session.course.title} is coming up",
+        dedupe_key=f"training.reminder:{booking.reference}",
+        context={**_booking_context(booking), "days": conf.reminder_days()},
+        attachments=[_calendar_attachment(booking)],
+    )
+
+
+def session_cancelled(booking: Booking, session: Session) -> None:
+    _send(
+        template="session_cancelled",
+        to=booking.email,
+        subject=f"Session cancelled: {session.course.title}",
+        dedupe_key=f"training.session_cancelled:{booking.reference}",
+        context={**_booking_context(booking), "reason": session.cancelled_reason},
+    )
+
+
+def my_training_link(email: str, *, sent_at_key: str) -> None:
+    _send(
+        template="my_training",
+        to=email,
+        subject="Your training bookings",
+        dedupe_key=f"training.my:{email}:{sent_at_key}",
+        context={"url": links.my_training_url(email), "days": conf.my_training_link_age().days},
+    )

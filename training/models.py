@@ -1,0 +1,431 @@
+"""The training programme: courses, their dated sessions, and the bookings on them.
+
+A session's ``capacity`` is its total number of places. Places are taken by
+bookings that are confirmed, offered to someone on the waiting list, or held
+while a manager approves them; everything that changes who holds a place goes
+through ``training.services`` under a lock on the session row.
+"""
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from lscb_portal.core.richtext import RichTextField, plain_text
+from lscb_portal.core.search import search_vector_field
+
+from . import conf
+from .workingdays import working_days_before
+
+
+class Level(models.TextChoices):
+    FOUNDATION = "foundation", "Foundation (level 1)"
+    INTERMEDIATE = "intermediate", "Intermediate (level 2)"
+    ADVANCED = "advanced", "Advanced (level 3)"
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", "Everyone who works with children and families"
+    SAFEGUARDING_LEADS = "leads", "Designated safeguarding leads"
+    MANAGERS = "managers", "Managers and supervisors"
+    SPECIALISTS = "specialists", "Specialist practitioners"
+
+
+class Length(models.TextChoices):
+    HALF_DAY = "half_day", "Half day"
+    FULL_DAY = "full_day", "Full day"
+    HOURS = "hours", "A number of hours"
+
+
+class Delivery(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The course's web address. Do not change it once booked."
+    )
+    summary = models.TextField(help_text="Two or three sentences shown in the programme and in search results.")
+    aims = RichTextField(blank=True)
+    learning_outcomes = RichTextField(blank=True, help_text="What delegates will be able to do afterwards.")
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.EVERYONE)
+    audience_detail = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Who the course is for, in a sentence, e.g. 'Health visitors and midwives'.",
+    )
+    eligibility = models.TextField(
+        blank=True,
+        help_text="A statement the booker must confirm, e.g. 'I undertake family assessments.' Leave blank if "
+        "the course is open to everyone.",
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.FOUNDATION)
+    length = models.CharField(max_length=10, choices=Length.choices, default=Length.HALF_DAY)
+    length_hours = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Only when the length is a number of hours."
+    )
+    topics = TaggableManager("topics", blank=True, help_text="Topics practitioners can filter the programme by.")
+    fee = models.DecimalField(
+        "fee per place", max_digits=7, decimal_places=2, default=Decimal("0"), help_text="0 for a free course."
+    )
+    non_attendance_charge = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Charged under the charging policy for a place not used and not cancelled before booking closes.",
+    )
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IN_PERSON)
+    requires_manager_approval = models.BooleanField(
+        default=False, help_text="The booker's manager is emailed a link to approve or decline each booking."
+    )
+    approval_hold_hours = models.PositiveSmallIntegerField(
+        default=72, help_text="How long a place is held while the manager decides (never past the closing time)."
+    )
+    is_published = models.BooleanField("published", default=True, help_text="Shown in the public programme.")
+    aims_text = models.TextField(blank=True, editable=False)
+    outcomes_text = models.TextField(blank=True, editable=False)
+    search_vector = search_vector_field(
+        a=["title"], b=["summary", "audience_detail"], c=["aims_text", "outcomes_text"]
+    )
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [GinIndex(fields=["search_vector"], name="training_course_search")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(length="hours") | Q(length_hours__gt=0), name="training_course_hours_given"
+            ),
+            models.CheckConstraint(
+                condition=Q(fee__gte=0) & Q(non_attendance_charge__gte=0), name="training_course_charges_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The search vector is generated from plain-text columns (see core.search).
+        self.aims_text = plain_text(self.aims)
+        self.outcomes_text = plain_text(self.learning_outcomes)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:course", kwargs={"slug": self.slug})
+
+    @property
+    def length_label(self) -> str:
+        if self.length == Length.HOURS and self.length_hours:
+            hours = f"{self.length_hours.normalize():f}"
+            return f"{hours} hour" if hours == "1" else f"{hours} hours"
+        return self.get_length_display()
+
+    @property
+    def is_free(self) -> bool:
+        return not self.fee
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class BookingStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Waiting for manager's approval"
+    CONFIRMED = "confirmed", "Confirmed"
+    WAITING = "waiting", "On the waiting list"
+    OFFERED = "offered", "Place offered"
+    CANCELLED = "cancelled", "Cancelled"
+    ATTENDED = "attended", "Attended"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
+# Statuses that take one of the session's places.
+HOLDING_PLACE = [
+    BookingStatus.PENDING_APPROVAL,
+    BookingStatus.CONFIRMED,
+    BookingStatus.OFFERED,
+    BookingStatus.ATTENDED,
+    BookingStatus.DID_NOT_ATTEND,
+]
+
+
+class SessionQuerySet(models.QuerySet):
+    def public(self):
+        """Sessions the public may see: of published courses (cancelled ones still show, marked)."""
+        return self.filter(course__is_published=True)
+
+    def scheduled(self):
+        return self.public().filter(status=SessionStatus.SCHEDULED)
+
+    def upcoming(self, now: datetime.datetime | None = None):
+        return self.filter(starts_at__gt=now or timezone.now())
+
+    def open_for_booking(self, now: datetime.datetime | None = None):
+        now = now or timezone.now()
+        return (
+            self.scheduled()
+            .upcoming(now)
+            .filter(Q(booking_opens_at__isnull=True) | Q(booking_opens_at__lte=now), booking_closes_at__gt=now)
+        )
+
+    def with_places(self):
+        """Annotate places_taken and waiting_count (one query, whatever the number of bookings)."""
+        return self.annotate(
+            places_taken=Count("bookings", filter=Q(bookings__status__in=HOLDING_PLACE)),
+            waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
+        )
+
+    def has_places(self):
+        return self.with_places().filter(places_taken__lt=F("capacity"))
+
+
+def default_booking_closes(starts_at: datetime.datetime) -> datetime.datetime:
+    """The closing time: a set hour, a set number of working days before the session's date."""
+    local_start = timezone.localtime(starts_at)
+    closing_date = working_days_before(local_start.date(), conf.close_working_days())
+    return timezone.make_aware(datetime.datetime.combine(closing_date, conf.close_time()))
+
+
+class Session(models.Model):
+    """One dated run of a course. A morning and an afternoon run are two sessions."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    venue_name = models.CharField(max_length=200, blank=True, help_text="For online sessions: e.g. 'Microsoft Teams'.")
+    venue_address = models.TextField(blank=True, help_text="One part of the address per line.")
+    venue_postcode = models.CharField(max_length=10, blank=True)
+    access_notes = models.TextField(
+        blank=True, help_text="Parking, step-free access, hearing loop, nearest station: what delegates need to know."
+    )
+    joining_url = models.URLField(
+        "online joining link", blank=True, help_text="Sent only to confirmed delegates, never shown publicly."
+    )
+    trainers = models.CharField(max_length=255, blank=True, help_text="Names, separated by commas.")
+    capacity = models.PositiveIntegerField(
+        help_text="The total number of places. Raising it offers the new places to the waiting list."
+    )
+    places_per_organisation = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The most places one organisation may book (e.g. 3 per school). Blank for no limit.",
+    )
+    booking_opens_at = models.DateTimeField(null=True, blank=True, help_text="Blank to open booking straight away.")
+    booking_closes_at = models.DateTimeField(
+        blank=True, help_text="Blank for the default: 5pm, two working days before the session."
+    )
+    status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    cancelled_reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "course__title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="training_session_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="training_session_capacity_not_negative"),
+            models.CheckConstraint(
+                condition=Q(booking_closes_at__lte=F("ends_at")), name="training_session_closes_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(places_per_organisation__isnull=True) | Q(places_per_organisation__gte=1),
+                name="training_session_org_cap_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="training_session_start")]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at) if self.starts_at else None
+        return f"{self.course.title}, {local:%d/%m/%Y %H:%M}" if local else self.course.title
+
+    def save(self, *args, **kwargs):
+        # A default, not a side effect: the closing time follows the working-day rule unless set.
+        if self.booking_closes_at is None and self.starts_at is not None:
+            self.booking_closes_at = default_booking_closes(self.starts_at)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:session", kwargs={"pk": self.pk})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def is_online(self) -> bool:
+        return self.course.delivery == Delivery.ONLINE
+
+    @property
+    def venue_lines(self) -> list[str]:
+        lines = [self.venue_name] if self.venue_name else []
+        lines += [line.strip() for line in self.venue_address.splitlines() if line.strip()]
+        if self.venue_postcode:
+            lines.append(self.venue_postcode)
+        return lines
+
+    @property
+    def venue_one_line(self) -> str:
+        return ", ".join(self.venue_lines)
+
+    def places_remaining(self) -> int:
+        """Needs ``with_places()``."""
+        return max(self.capacity - self.places_taken, 0)
+
+    def is_full(self) -> bool:
+        return self.places_remaining() == 0
+
+    def is_open_for_booking(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == SessionStatus.SCHEDULED
+            and self.starts_at > now
+            and (self.booking_opens_at is None or self.booking_opens_at <= now)
+            and self.booking_closes_at > now
+        )
+
+    def has_started(self, now: datetime.datetime | None = None) -> bool:
+        return self.starts_at <= (now or timezone.now())
+
+
+class EndReason(models.TextChoices):
+    ATTENDEE = "attendee", "Cancelled by the delegate"
+    BOARD = "board", "Cancelled by the training team"
+    SESSION_CANCELLED = "session_cancelled", "The session was cancelled"
+    OFFER_DECLINED = "offer_declined", "Offered place declined"
+    OFFER_EXPIRED = "offer_expired", "Offered place not accepted in time"
+    MANAGER_DECLINED = "manager_declined", "Manager did not approve"
+    APPROVAL_EXPIRED = "approval_expired", "Manager did not reply in time"
+    TRANSFERRED = "transferred", "Place passed to a colleague"
+
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "TR-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class BookingQuerySet(models.QuerySet):
+    def live(self):
+        return self.exclude(status=BookingStatus.CANCELLED)
+
+    def holding_places(self):
+        return self.filter(status__in=HOLDING_PLACE)
+
+    def waiting(self):
+        return self.filter(status=BookingStatus.WAITING).order_by("sequence")
+
+    def for_email(self, email: str):
+        return self.filter(email__iexact=email.strip())
+
+
+class Booking(models.Model):
+    """A practitioner's place (or place in the queue) on a session. No account needed."""
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
+    # The order in which booking attempts took the session's lock: the waiting list's order.
+    sequence = models.BigIntegerField(editable=False)
+    attendee_name = models.CharField("name", max_length=150)
+    email = models.EmailField("work email", max_length=254)
+    phone = models.CharField(max_length=40, blank=True)
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="training_bookings")
+    role = models.CharField("job title", max_length=150)
+    manager_name = models.CharField(max_length=150, blank=True)
+    manager_email = models.EmailField(max_length=254, blank=True)
+    status = models.CharField(max_length=20, choices=BookingStatus.choices)
+    cancel_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    eligibility_confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    hold_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="While waiting for the manager: when the held place is released."
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    late_cancellation = models.BooleanField(
+        default=False, help_text="Cancelled after booking closed: the charging policy applies."
+    )
+    transferred_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_from"
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "session",
+                condition=~Q(status="cancelled"),
+                name="training_booking_one_live_per_email",
+                violation_error_message="This email address already has a booking for this session.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="training_booking_offer_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending_approval") | Q(hold_expires_at__isnull=False),
+                name="training_booking_hold_has_expiry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status", "sequence"], name="training_booking_queue"),
+            models.Index(Lower("email"), name="training_booking_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.attendee_name}"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in HOLDING_PLACE
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != BookingStatus.CANCELLED
+
+
+class BookingNeeds(models.Model):
+    """Access and dietary needs: special-category data, kept apart and deleted a week after the session.
+
+    No history is kept of this model, so deleting the row deletes the data.
+    """
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="needs")
+    access_needs = models.TextField(blank=True)
+    dietary_needs = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "access and dietary needs"
+        verbose_name_plural = "access and dietary needs"
+
+    def __str__(self) -> str:
+        return f"Needs for {self.booking.reference}"

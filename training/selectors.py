@@ -1,0 +1,168 @@
+"""Reads of the training programme shared with other code (pages, newsletters, site search).
+
+Each returns a fixed number of queries whatever the number of sessions and bookings.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from taggit.models import Tag
+
+from lscb_portal.core.search import SearchResult
+
+from .models import Booking, BookingStatus, Course, Session
+
+
+@dataclass(frozen=True)
+class ProgrammeFilters:
+    topic: str = ""
+    audience: str = ""
+    level: str = ""
+    month: str = ""  # "2026-11"
+    has_places: bool = False
+    delivery: str = ""
+
+
+def _public_sessions():
+    return Session.objects.public().select_related("course").with_places()
+
+
+def programme(*, filters: ProgrammeFilters, now: datetime.datetime | None = None) -> list[Session]:
+    """Upcoming sessions of published courses, soonest first, with places taken and topics. Two queries."""
+    now = now or timezone.now()
+    sessions = _public_sessions().upcoming(now)
+    if filters.topic:
+        sessions = sessions.filter(course__topics__slug=filters.topic)
+    if filters.audience:
+        sessions = sessions.filter(course__audience=filters.audience)
+    if filters.level:
+        sessions = sessions.filter(course__level=filters.level)
+    if filters.delivery:
+        sessions = sessions.filter(course__delivery=filters.delivery)
+    if filters.month:
+        year, month = (int(part) for part in filters.month.split("-"))
+        sessions = sessions.filter(starts_at__year=year, starts_at__month=month)
+    if filters.has_places:
+        sessions = sessions.filter(places_taken__lt=F("capacity"), status="scheduled")
+    return list(sessions.prefetch_related("course__topics").order_by("starts_at", "course__title"))
+
+
+def topics_in_use() -> list[Tag]:
+    """The topics of published courses, for the programme's filter."""
+    return list(
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type__app_label="training",
+            taggit_taggeditem_items__content_type__model="course",
+            taggit_taggeditem_items__object_id__in=Course.objects.published().values("pk"),
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def course_detail(*, slug: str, now: datetime.datetime | None = None) -> Course | None:
+    """A published course with its upcoming sessions (places annotated) as ``upcoming_sessions``."""
+    now = now or timezone.now()
+    upcoming = _public_sessions().upcoming(now).order_by("starts_at")
+    return (
+        Course.objects.published()
+        .filter(slug=slug)
+        .prefetch_related("topics", Prefetch("sessions", queryset=upcoming, to_attr="upcoming_sessions"))
+        .first()
+    )
+
+
+def session_detail(*, pk: int) -> Session | None:
+    return _public_sessions().prefetch_related("course__topics").filter(pk=pk).first()
+
+
+def sessions_with_places(
+    *, within: datetime.timedelta = datetime.timedelta(weeks=6), limit: int = 6, now: datetime.datetime | None = None
+) -> list[Session]:
+    """Sessions open for booking with places left, soonest first (home page, newsletters, digests)."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.open_for_booking(now)
+        .filter(starts_at__lte=now + within)
+        .select_related("course")
+        .has_places()
+        .order_by("starts_at")[:limit]
+    )
+
+
+def bookings_for_email(*, email: str) -> list[Booking]:
+    """Every booking made with an email address, newest session first ("my training")."""
+    return list(
+        Booking.objects.for_email(email)
+        .select_related("session__course", "organisation")
+        .order_by("-session__starts_at", "-created_at")
+    )
+
+
+def group_my_bookings(bookings: list[Booking], *, now: datetime.datetime | None = None) -> dict[str, list[Booking]]:
+    now = now or timezone.now()
+    groups = {"offered": [], "upcoming": [], "waiting": [], "past": [], "cancelled": []}
+    for booking in bookings:
+        if booking.status == BookingStatus.CANCELLED:
+            groups["cancelled"].append(booking)
+        elif booking.session.ends_at <= now:
+            groups["past"].append(booking)
+        elif booking.status == BookingStatus.OFFERED:
+            groups["offered"].append(booking)
+        elif booking.status == BookingStatus.WAITING:
+            groups["waiting"].append(booking)
+        else:
+            groups["upcoming"].append(booking)
+    groups["upcoming"].sort(key=lambda booking: booking.session.starts_at)
+    return groups
+
+
+_MARK_START, _MARK_STOP = "\x02", "\x03"
+
+
+def _marked(headline: str) -> str:
+    """Escape the headline, then turn the match markers into <mark> (safe HTML)."""
+    escaped = escape(headline)
+    return mark_safe(escaped.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>"))  # noqa: S308
+
+
+def search(q: str, *, limit: int = 20) -> list[SearchResult]:
+    """Published courses matching ``q``, for the site search. Title matches rank first."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    query = SearchQuery(q, search_type="websearch", config="english")
+    courses = (
+        Course.objects.published()
+        .filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            snippet=SearchHeadline(
+                "summary",
+                query,
+                config="english",
+                start_sel=_MARK_START,
+                stop_sel=_MARK_STOP,
+                max_words=35,
+                min_words=15,
+            ),
+            title_match=ExpressionWrapper(Q(title__icontains=q), output_field=BooleanField()),
+        )
+        .order_by("-title_match", "-rank", "title")[:limit]
+    )
+    return [
+        SearchResult(
+            kind="Training course",
+            title=course.title,
+            url=course.get_absolute_url(),
+            snippet=_marked(course.snippet),
+            date=None,
+            rank=float(course.rank),
+        )
+        for course in courses
+    ]
