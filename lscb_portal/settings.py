@@ -193,6 +193,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Safeguarding Children Partnership <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Delivery retries with a growing delay (1, 5, 15, 60, 180, 360 minutes); after
+# the last attempt an email is marked failed for the back office to send again.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
+# Seconds after which an email left "sending" by a worker that died is sent again.
+EMAIL_CLAIM_TIMEOUT = env_int("EMAIL_CLAIM_TIMEOUT", 300)
 
 # Security headers. See README ("Settings") for HTTPS_ONLY.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,13 +1,14 @@
 import logging
 
 from django.conf import settings
-from django.db import connection
 from django.db.utils import Error as DatabaseError
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+
+from lscb_portal.core.outbox import delivery_health
 
 logger = logging.getLogger(__name__)
 
@@ -73,14 +74,17 @@ def contact(request):
 
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 200 while the database answers, 503 when it does not."""
+    """For load balancers and monitoring: 200 while the database answers, 503 when it does not.
+
+    Also reports the worker's last heartbeat and the email backlog, so a stopped
+    worker or an SMTP outage shows before anyone misses an email. Two queries.
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        health = delivery_health()
     except DatabaseError:
         logger.exception("healthz: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", **health})
 
 
 def bad_request(request, exception=None):
