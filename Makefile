@@ -63,5 +63,16 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The portal against a bare Django view under the same gunicorn set-up (bench/run.py):
+# seeds a large board in dedicated databases, loads both with wrk, writes bench/results/.
+# BENCH_ARGS=--quick checks the harness in a few minutes; quote only full runs on a quiet machine.
+bench: setup
+	$(PY) -m lscb_portal.dbserver ensure
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Concurrency and fault scenarios (bench/soak.py) against a Postgres of its own that it may restart.
+soak: setup
+	$(PY) -m bench.soak $(SOAK_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles

@@ -1,0 +1,101 @@
+"""Choose the pages to load on one board: ``python -m bench.pages`` prints them as JSON.
+
+Run with the portal's settings and the board's DATABASE_URL. Each page is read
+through the apps' own "what the public may see" QuerySet methods, so the
+benchmark loads pages a reader could really reach. A page whose app has no
+models (or no data) yet is listed with a note instead of a path.
+"""
+
+import json
+import os
+import sys
+
+SEARCH_QUERIES = [
+    "neglect",
+    "county lines",
+    "domestic abuse",
+    "early help assessment",
+    "child sexual exploitation",
+    "missing from home",
+    "online safety",
+    "Prevent radicalisation",
+    "safer recruitment",
+    "female genital mutilation",
+]
+
+# The pages the issue names, in the order they are loaded.
+PAGE_NAMES = ["home", "issue", "article", "programme", "session", "chapter", "amendments", "search", "search phrase"]
+
+
+def choose() -> list[dict]:
+    from django.apps import apps
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    pages: list[dict] = []
+
+    def add(name: str, find) -> None:
+        try:
+            path = find()
+        except (LookupError, NoReverseMatch, AttributeError) as exc:
+            pages.append({"page": name, "path": None, "note": f"not available yet ({exc.__class__.__name__}: {exc})"})
+            return
+        if path:
+            pages.append({"page": name, "path": path, "note": ""})
+        else:
+            pages.append({"page": name, "path": None, "note": "no published content on this board"})
+
+    def latest_issue():
+        issue_model = apps.get_model("newsletters", "Issue")
+        return issue_model.objects.published().in_reading_order().select_related("series").first()
+
+    def issue_path():
+        issue = latest_issue()
+        return issue.get_absolute_url() if issue else None
+
+    def article_path():
+        issue = latest_issue()
+        article = issue.articles.order_by("position", "pk").first() if issue else None
+        return article.get_absolute_url() if article else None
+
+    def session_path():
+        # The busiest public session: the most bookings to count and list.
+        session_model = apps.get_model("training", "Session")
+        session = session_model.objects.public().annotate(booked=Count("bookings")).order_by("-booked", "pk").first()
+        return session.get_absolute_url() if session else None
+
+    def chapter_path():
+        # The chapter with the longest history of versions.
+        chapter_model = apps.get_model("procedures", "Chapter")
+        chapter = chapter_model.objects.current().annotate(kept=Count("versions")).order_by("-kept", "pk").first()
+        return chapter.get_absolute_url() if chapter else None
+
+    add("home", lambda: reverse("pages:home"))
+    add("issue", issue_path)
+    add("article", article_path)
+    add("programme", lambda: reverse("training:index") if _has_models("training") else None)
+    add("session", session_path)
+    add("chapter", chapter_path)
+    add("amendments", lambda: reverse("procedures:amendments"))
+    add("search", lambda: reverse("pages:search") + "?q=neglect")
+    add("search phrase", lambda: reverse("pages:search") + "?q=county+lines+exploitation")
+    return pages
+
+
+def _has_models(label: str) -> bool:
+    from django.apps import apps
+
+    return bool(list(apps.get_app_config(label).get_models()))
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lscb_portal.settings")
+    import django
+
+    django.setup()
+    json.dump(choose(), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

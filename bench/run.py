@@ -1,0 +1,370 @@
+"""``make bench``: the portal against a bare Django view, under the same server, in the same run.
+
+1. Prepares three dedicated databases beside the portal's own (``<name>_large``,
+   ``<name>_demo``, ``<name>_reference``): migrates them, loads the demo board
+   into both boards and seeds the large board with ``manage.py seed_large``.
+2. Serves each with gunicorn (bench/gunicorn.conf.py: 2 sync workers) with
+   production settings (DEBUG=0, collectstatic first, persistent connections);
+   requests carry ``X-Forwarded-Proto: https`` as they would behind the proxy.
+3. Loads them from wrk, one URL at a time, for a bounded time each,
+   interleaving the reference between pages (ref, page A on each board, ref,
+   page B, …, ref), so that drift on the machine affects both sides of a ratio.
+4. Times searches one at a time on the large board (p95).
+5. Prints the table and writes bench/results/latest.json and a dated markdown file.
+
+Only 127.0.0.1 is ever loaded. Figures compare only within one run; publish
+figures measured on a quiet machine.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote_plus, urlsplit, urlunsplit
+
+from . import report, wrk
+from .pages import PAGE_NAMES, SEARCH_QUERIES
+from .servers import BASE_DIR, Server, get, manage, production_env
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+LOG_DIR = BASE_DIR / "var" / "bench"
+HEADERS = ("X-Forwarded-Proto: https",)
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def log(message: str) -> None:
+    out(f"[bench {time.strftime('%H:%M:%S')}] {message}")
+
+
+def bench_database_url(base_url: str, suffix: str) -> str:
+    """The URL of a dedicated bench database on the same server: ``…/lscb_portal`` → ``…/lscb_portal_bench_large``.
+
+    A base name that already ends in "bench" only gets the suffix.
+    """
+    parts = urlsplit(base_url)
+    name = parts.path.lstrip("/") or "postgres"
+    prefix = name if name.endswith("bench") else f"{name}_bench"
+    return urlunsplit(parts._replace(path=f"/{prefix}_{suffix}"))
+
+
+def ensure_wrk() -> str:
+    """wrk from Debian's package, installed with apt-get when missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SystemExit("wrk is not installed: install the Debian package `wrk` (apt-get install wrk).")
+    log("installing wrk (apt-get update; apt-get install -y wrk)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for args in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]):
+        subprocess.run(args, env=env, check=True, timeout=600)  # noqa: S603 - fixed apt-get commands
+    return shutil.which("wrk") or "wrk"
+
+
+def machine_info(database_url: str) -> dict:
+    import django
+    import psycopg
+
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        meminfo = Path("/proc/meminfo").read_text().split("\n", 1)[0]
+        memory_gb = round(int(meminfo.split()[1]) / 1024 / 1024)
+    except OSError:
+        memory_gb = None
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
+        postgres = conn.execute("SHOW server_version").fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgres": postgres,
+        "wrk": subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False).stdout.split("\n")[0],  # noqa: S607
+    }
+
+
+def prepare_board(name: str, url: str, *, large: bool) -> list[dict]:
+    from lscb_portal.dbserver import ensure_database
+
+    ensure_database(url)
+    env = production_env(database_url=url, DJANGO_SETTINGS_MODULE="lscb_portal.settings")
+    log(f"{name} board: migrate")
+    manage("migrate", "--no-input", env=env)
+    log(f"{name} board: load_demo")
+    manage("load_demo", env=env)
+    if large:
+        log("large board: seed_large (minutes the first time; it refuses to seed twice)")
+        started = time.monotonic()
+        output = manage("seed_large", env=env, timeout=3600)
+        for line in output.strip().splitlines():
+            log(f"  {line}")
+        log(f"  seed_large took {time.monotonic() - started:.0f} s")
+    completed = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-m", "bench.pages"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"choosing pages failed:\n{completed.stderr}")
+    return json.loads(completed.stdout)
+
+
+def prepare_reference(url: str) -> dict[str, str]:
+    from lscb_portal.dbserver import ensure_database
+
+    ensure_database(url)
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.reference.settings", REFERENCE_DATABASE_URL=url)
+    env.pop("DATABASE_URL", None)
+    manage("migrate", "--no-input", env=env)
+    manage("seed_reference", env=env)
+    return env
+
+
+def check_page(server: Server, path: str) -> tuple[int, int]:
+    status, body = get(server.port, path, timeout_s=60)
+    return status, len(body)
+
+
+def warm_up(server: Server, path: str, requests: int = 6) -> None:
+    for _ in range(requests):
+        get(server.port, path, timeout_s=60)
+
+
+def drain(server: Server, path: str, *, timeout_s: float = 120) -> None:
+    """Wait until the server answers a cheap page promptly again (its queue has emptied)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            get(server.port, path, timeout_s=timeout_s)
+        except OSError:
+            continue
+        if time.monotonic() - started < 0.5:
+            return
+
+
+def load(server: Server, path: str, args) -> wrk.WrkResult:
+    return wrk.run(server.base_url + path, connections=args.connections, duration_s=args.duration, headers=HEADERS)
+
+
+def time_searches(server: Server, count: int) -> report.SearchLatency:
+    """One search at a time, rotating through the queries; the first round is a warm-up."""
+    latency = report.SearchLatency(queries=SEARCH_QUERIES)
+    paths = [f"/search/?q={quote_plus(query)}" for query in SEARCH_QUERIES]
+    for path in paths:
+        get(server.port, path, timeout_s=30)
+    for index in range(count):
+        started = time.perf_counter()
+        try:
+            status, _ = get(server.port, paths[index % len(paths)], timeout_s=10)
+        except OSError:
+            status = 0
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if status == 200:
+            latency.durations_ms.append(elapsed_ms)
+        else:
+            latency.failures += 1
+    return latency
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 12)))
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--search-requests", type=int, default=int(os.environ.get("BENCH_SEARCH_REQUESTS", 300)))
+    parser.add_argument(
+        "--quick", action="store_true", help="2 s per page and 60 searches: checks the harness, figures not quotable"
+    )
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration = min(args.duration, 2)
+        args.search_requests = min(args.search_requests, 60)
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    sys.path.insert(0, str(BASE_DIR))
+    from lscb_portal.dbserver import database_url
+
+    started = time.monotonic()
+    wrk_path = ensure_wrk()
+    base_url = database_url()
+    urls = {suffix: bench_database_url(base_url, suffix) for suffix in ("large", "demo", "reference")}
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log(f"wrk: {wrk_path}; databases: {', '.join(urlsplit(url).path.lstrip('/') for url in urls.values())}")
+
+    pages = {
+        "large": prepare_board("large", urls["large"], large=True),
+        "demo": prepare_board("demo", urls["demo"], large=False),
+    }
+    log("reference: migrate and seed")
+    reference_env = prepare_reference(urls["reference"])
+    log("collectstatic (production storage)")
+    manage("collectstatic", "--no-input", env=production_env(database_url=urls["demo"]))
+
+    servers = {
+        "large": Server(
+            "portal (large board)", "lscb_portal.wsgi:application", production_env(database_url=urls["large"])
+        ),
+        "demo": Server(
+            "portal (demo board)", "lscb_portal.wsgi:application", production_env(database_url=urls["demo"])
+        ),
+        report.REFERENCE: Server("reference", "bench.reference.wsgi:application", reference_env),
+    }
+    for key, server in servers.items():
+        server.log_path = LOG_DIR / f"gunicorn-{key}.log"
+        server.env["DJANGO_SETTINGS_MODULE"] = (
+            "bench.reference.settings" if key == report.REFERENCE else "lscb_portal.settings"
+        )
+    notes = []
+    try:
+        for server in servers.values():
+            server.start()
+        for key, server in servers.items():
+            server.wait_until_ready("/" if key == report.REFERENCE else "/healthz")
+        log("servers ready: " + ", ".join(f"{s.name} on {s.base_url}" for s in servers.values()))
+
+        reference = servers[report.REFERENCE]
+        status, reference_bytes = check_page(reference, "/")
+        if status != 200:
+            raise RuntimeError(f"the reference page answered {status}")
+        warm_up(reference, "/")
+
+        plan: list[report.Measurement] = []
+        for name in PAGE_NAMES:
+            for board in ("large", "demo"):
+                entry = next((page for page in pages[board] if page["page"] == name), None)
+                measurement = report.Measurement(page=name, board=board, path=(entry or {}).get("path") or "")
+                if not entry or not entry["path"]:
+                    measurement.error = (entry or {}).get("note") or "not listed"
+                    notes.append(f"{name} ({board} board) not measured: {measurement.error}")
+                else:
+                    status, size = check_page(servers[board], entry["path"])
+                    if status != 200:
+                        measurement.error = f"answered {status}"
+                        notes.append(f"{name} ({board} board, {entry['path']}) answered {status}: not measured")
+                    else:
+                        warm_up(servers[board], entry["path"])
+                plan.append(measurement)
+
+        sequence: list[report.Measurement] = [report.Measurement(page=report.REFERENCE, path="/")]
+        for name in PAGE_NAMES:
+            measurable = [m for m in plan if m.page == name and not m.error]
+            sequence += [m for m in plan if m.page == name]
+            if measurable:
+                sequence.append(report.Measurement(page=report.REFERENCE, path="/"))
+        total = sum(1 for m in sequence if not m.error)
+        log(f"loading {total} runs of {args.duration:g} s at {args.connections} connections")
+        done = 0
+        for measurement in sequence:
+            if measurement.error:
+                continue
+            server = servers[measurement.board or report.REFERENCE]
+            try:
+                result = load(server, measurement.path, args)
+            except (wrk.WrkOutputError, subprocess.TimeoutExpired) as exc:
+                measurement.error = str(exc)
+            else:
+                if result.requests:
+                    measurement.result = result
+                else:
+                    measurement.error = f"no request answered within wrk's {wrk.TIMEOUT_S:g} s timeout"
+            # Requests wrk gave up on are still in gunicorn's queue: let them finish before the next run.
+            drain(server, "/" if measurement.is_reference else "/healthz")
+            done += 1
+            result = measurement.result
+            figures = (
+                f"{result.requests_per_s:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"
+                if result
+                else measurement.error
+            )
+            log(f"  [{done}/{total}] {measurement.page} {measurement.board} {measurement.path}: {figures}")
+
+        log(f"searches one at a time on the large board ({args.search_requests} requests)")
+        search = time_searches(servers["large"], args.search_requests)
+    finally:
+        for server in servers.values():
+            server.stop()
+
+    rows = report.page_rows(sequence)
+    comparisons = report.board_comparisons(rows)
+    reference_runs = [m.result for m in sequence if m.is_reference and m.result]
+    summary = {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": machine_info(urls["reference"]),
+        "config": {
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
+            "search_requests": args.search_requests,
+            "tool": "wrk",
+        },
+        "reference": {
+            "path": "/",
+            "bytes": reference_bytes,
+            "requests_per_s": sum(r.requests_per_s for r in reference_runs) / len(reference_runs),
+            "p99_ms": sum(r.p99_ms for r in reference_runs) / len(reference_runs),
+            "runs": [r.as_json() for r in reference_runs],
+        },
+        "pages": [row.as_json() for row in rows],
+        "boards": [comparison.as_json() for comparison in comparisons],
+        "search": search.as_json(),
+        "notes": notes,
+    }
+    measured = [row for row in rows if row.requests_per_s is not None]
+    summary["targets"] = {
+        "pages_met": sum(row.target_met for row in measured),
+        "pages_measured": len(measured),
+        "boards_met": sum(c.target_met for c in comparisons),
+        "boards_compared": len(comparisons),
+        "search_met": search.target_met,
+    }
+
+    out()
+    for line in report.table_lines(rows):
+        out(line)
+    out()
+    out(
+        f"reference: {summary['reference']['requests_per_s']:.0f} req/s, p99 {summary['reference']['p99_ms']:.1f} ms "
+        f"({reference_bytes} bytes, mean of {len(reference_runs)} runs)"
+    )
+    for comparison in comparisons:
+        change = comparison.time_change
+        out(
+            f"board change {comparison.page}: "
+            f"{'–' if change is None else f'{change:+.0%}'} (within 30 %: {'yes' if comparison.target_met else 'NO'})"
+        )
+    out(
+        f"search one at a time: p50 {search.p50_ms or 0:.1f} ms, p95 {search.p95_ms or 0:.1f} ms "
+        f"(target < {report.MAX_SEARCH_P95_MS:g} ms: {'yes' if search.target_met else 'NO'})"
+    )
+    for note in notes:
+        out(f"note: {note}")
+    latest, dated = report.write(summary, args.results_dir)
+    log(
+        f"wrote {latest.relative_to(BASE_DIR)} and {dated.relative_to(BASE_DIR)} in {time.monotonic() - started:.0f} s"
+    )
+    if args.quick:
+        log("quick run: these figures only show the harness works; measure on a quiet machine to publish")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
