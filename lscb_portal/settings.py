@@ -220,6 +220,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Staff sessions end after an hour without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 3600)
+# A form sent with a missing or stale token gets the portal's page, not Django's.
+CSRF_FAILURE_VIEW = "lscb_portal.pages.views.csrf_failure"
 SESSION_SAVE_EVERY_REQUEST = True
 
 CONTENT_SECURITY_POLICY = {

@@ -46,22 +46,26 @@ def retention_table() -> list[dict]:
     """What the portal keeps and for how long, as the privacy notice states it."""
     return [
         {
-            "what": "Email alert subscriptions: your email address and the lists you chose",
+            "title": "Email alerts",
+            "what": "Your email address and the lists you chose",
             "why": "To send you the alerts you asked for",
-            "how_long": "Until you unsubscribe; unconfirmed sign-ups are deleted after 7 days",
+            "how_long": "Until you unsubscribe; sign-ups that are never confirmed are deleted after 7 days",
         },
         {
-            "what": "Training bookings: name, work email, phone, organisation, role, manager",
+            "title": "Training bookings",
+            "what": "Name, work email, phone, organisation, role and manager",
             "why": "To run the session, keep the register and report on training to the board",
             "how_long": "Anonymised 6 years after the session",
         },
         {
-            "what": "Access and dietary needs given when booking",
+            "title": "Access and dietary needs",
+            "what": "What you tell us when you book",
             "why": "To make the session accessible for you",
             "how_long": "Deleted 1 week after the session",
         },
         {
-            "what": "Newsletter contributions and feedback",
+            "title": "Newsletter contributions and feedback",
+            "what": "Your name, email address, article and comments",
             "why": "To consider your article and improve the newsletter",
             "how_long": "Deleted after 1 year",
         },
@@ -99,10 +103,20 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without a valid security token, usually from a page left open too long."""
+    return render(request, "403_csrf.html", status=403)
+
+
 @requires_csrf_token
 def server_error(request):
-    """The 500 page in the portal's layout, or a plain one if even that cannot render."""
+    """The 500 page in the portal's layout, or a plain one if even that cannot render.
+
+    The layout reads the board's settings from the database, so when the database
+    is down the plain page (no database, no context processors) still answers.
+    """
     try:
         return render(request, "500.html", status=500)
     except Exception:
+        logger.warning("The 500 page could not be rendered in the layout", exc_info=True)
         return HttpResponseServerError(loader.render_to_string("500_plain.html"))
