@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
+from django.utils.module_loading import import_string
 
 from lscb_portal import dbserver
 
@@ -132,7 +134,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "lscb_portal.core.context_processors.board",
             ],
-            "builtins": ["lscb_portal.core.templatetags.portal"],
+            "builtins": ["lscb_portal.core.templatetags.portal", "lscb_portal.core.templatetags.richtext"],
         },
     }
 ]
@@ -238,8 +240,13 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
-# The admin's widgets (and the rich-text editor) set inline styles.
-ADMIN_CSP_UPDATE = {"style-src": ["'unsafe-inline'"]}
+# The admin's widgets (and the rich-text editor) set inline styles. The editor's
+# import map is an inline script the admin cannot give a nonce: it is allowed by
+# its hash, worked out from the static files' addresses on first use.
+ADMIN_CSP_UPDATE = {
+    "style-src": ["'unsafe-inline'"],
+    "script-src": lazy(lambda: import_string("lscb_portal.core.richtext.editor_csp_hashes")(), list)(),
+}
 
 # Opt in now to Django 6.0's https default for URL form fields.
 FORMS_URLFIELD_ASSUME_HTTPS = True
