@@ -1,17 +1,49 @@
-"""Full-text search helpers: one stored-vector recipe and one result shape for every app.
+"""Full-text search helpers: one stored-vector recipe, one ranking and one result shape for every app.
 
 Each searchable model keeps a generated, stored ``tsvector`` (english
 configuration; weight A its title, B headings and summary, C body) with a GIN
-index. The site search merges the apps' results through ``SearchResult``.
+index, and plain-text copies of its rich text for the vector and the snippets.
+
+``search(queryset, q)`` filters, ranks and annotates a queryset: matches in the
+title, headings or summary (tier 1) come before matches in the body only
+(tier 0), then by ``ts_rank``. ``SearchSource`` describes one app's searchable
+queryset; ``SearchResults``/``paginate_results`` merge several sources into one
+ordered, paginated list of ``SearchResult`` for the site search, computing
+snippets only for the page shown.
 """
 
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
+from typing import Any
 
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+    SearchVectorField,
+)
+from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models import Case, F, Func, IntegerField, QuerySet, Value, When
+from django.utils.safestring import mark_safe
 
 CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+# ts_rank's weights, in Postgres's order {D, C, B, A}: A title, B headings and summary, C body.
+RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+SNIPPET_WORDS = 35
+# The site search lists at most this many results (50 pages of 20): nobody reads further,
+# and each deeper page costs more.
+MAX_RESULTS = 1000
+
+# Postgres puts these around matched words in a headline; the text is escaped and
+# they become <mark>. Control characters, removed from queries and from the text
+# before the headline is made, so they can only come from Postgres.
+_START, _STOP = "\x02", "\x03"
 
 
 def weighted_vector(*, a: list[str], b: list[str] = (), c: list[str] = ()):
@@ -21,14 +53,15 @@ def weighted_vector(*, a: list[str], b: list[str] = (), c: list[str] = ()):
         for weight, fields in (("A", a), ("B", b), ("C", c))
         for field in fields
     ]
-    vector = parts[0]
-    for part in parts[1:]:
-        vector = vector + part
-    return vector
+    return reduce(lambda vector, part: vector + part, parts)
 
 
 def search_vector_field(*, a: list[str], b: list[str] = (), c: list[str] = ()) -> models.GeneratedField:
-    """A stored generated tsvector column; add ``GinIndex(fields=["search_vector"])`` to Meta.indexes."""
+    """A stored generated tsvector column; add ``GinIndex(fields=["search_vector"])`` to Meta.indexes.
+
+    The columns must hold plain text: keep e.g. ``body_text`` and ``headings_text``
+    filled from the rich text (``plain_text``, ``heading_text``) in ``save()``.
+    """
     return models.GeneratedField(
         expression=weighted_vector(a=a, b=b, c=c),
         output_field=SearchVectorField(),
@@ -40,9 +73,254 @@ def search_vector_field(*, a: list[str], b: list[str] = (), c: list[str] = ()) -
 class SearchResult:
     """One hit, in the shape the site search merges across apps."""
 
-    kind: str
+    kind: str  # "Newsletter article", "Procedure", "Course"…
     title: str
     url: str
     snippet: str  # safe HTML: escaped text with <mark> around matches
     date: date | datetime | None
     rank: float
+    tier: int = 0  # 1 when the title, headings or summary matched; sorts before rank
+
+
+def clean_query(q: Any) -> str:
+    """Any input as a query Postgres accepts: no NUL or control characters, single spaces, 200 characters."""
+    if q is None:
+        return ""
+    text = "".join(" " if unicodedata.category(char) in {"Cc", "Cs"} else char for char in str(q))
+    return " ".join(" ".join(text.split())[:MAX_QUERY_LENGTH].split())
+
+
+def search_query(q: str) -> SearchQuery:
+    """websearch_to_tsquery('english', q): "quoted phrases", or, -not; never a syntax error."""
+    return SearchQuery(clean_query(q), search_type="websearch", config=CONFIG)
+
+
+class SafeHTMLField(models.TextField):
+    """An annotation holding HTML built safely in SQL: read back as a SafeString."""
+
+    def from_db_value(self, value, expression, connection):
+        return value if value is None else mark_safe(value)
+
+
+class _WeightsAB(Func):
+    """ts_filter(vector, '{a,b}'): the part of a vector from titles, headings and summaries."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a,b}'::\"char\"[])"
+    output_field = SearchVectorField()
+
+
+class Snippet(Func):
+    """ts_headline of a plain-text column, escaped, with <mark> around the matches.
+
+    The escaping happens in SQL, so the value is safe HTML even when the text
+    holds markup ("<script>" typed as words).
+    """
+
+    output_field = SafeHTMLField()
+
+    def __init__(self, expression, query: SearchQuery, *, words: int = SNIPPET_WORDS):
+        super().__init__(expression, query)
+        self.words = max(5, int(words))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        text, query = self.get_source_expressions()
+        text_sql, text_params = compiler.compile(text)
+        query_sql, query_params = compiler.compile(query)
+        options = (
+            f"StartSel={_START}, StopSel={_STOP}, MaxWords={self.words}, "
+            f"MinWords={max(1, self.words // 2)}, ShortWord=3, MaxFragments=2, "
+            'FragmentDelimiter=" … "'
+        )
+        sql = f"ts_headline(%s::regconfig, translate(COALESCE({text_sql}, ''), %s, ''), {query_sql}, %s)"
+        for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("''", "&#x27;")):
+            sql = f"replace({sql}, '{character}', '{entity}')"
+        sql = f"replace(replace({sql}, %s, '<mark>'), %s, '</mark>')"
+        params = (CONFIG, *text_params, _START + _STOP, *query_params, options, _START, _STOP)
+        return sql, params
+
+
+def search(
+    queryset: QuerySet,
+    q: str,
+    *,
+    vector: str = "search_vector",
+    headline_field: str | Any | None = "body_text",
+    snippet_words: int = SNIPPET_WORDS,
+) -> QuerySet:
+    """The rows of ``queryset`` matching ``q``, best first.
+
+    Annotated with ``rank`` (ts_rank, weights A 1.0, B 0.4, C 0.2, D 0.1),
+    ``tier`` (1 when the title, headings or summary match, else 0) and
+    ``snippet`` (safe HTML from ``headline_field``, a column name or an
+    expression; "" when None), ordered by tier, rank, then primary key. Postgres
+    makes the snippets after sorting and slicing, so only for the rows
+    returned. Any input is answered: an empty or stopword-only query matches
+    nothing.
+    """
+    q = clean_query(q)
+    query = SearchQuery(q, search_type="websearch", config=CONFIG)
+    if headline_field is None:
+        snippet = Value("", output_field=SafeHTMLField())
+    else:
+        text = F(headline_field) if isinstance(headline_field, str) else headline_field
+        snippet = Snippet(text, query, words=snippet_words)
+    if not q:
+        return queryset.annotate(
+            rank=Value(0.0, output_field=models.FloatField()),
+            tier=Value(0, output_field=IntegerField()),
+            snippet=Value("", output_field=SafeHTMLField()),
+        ).none()
+    return (
+        queryset.filter(**{vector: query})
+        .annotate(
+            rank=SearchRank(F(vector), query, weights=RANK_WEIGHTS),
+            tier=Case(
+                When(SearchVectorExact(_WeightsAB(F(vector)), query), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            snippet=snippet,
+        )
+        .order_by("-tier", "-rank", "pk")
+    )
+
+
+def _value(obj, path: str | Callable | None):
+    if path is None:
+        return None
+    if callable(path):
+        return path(obj)
+    for name in path.split("__"):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """One kind of thing the site search finds, e.g.::
+
+        SearchSource(
+            kind="Newsletter article",
+            queryset=Article.objects.published().select_related("issue__series"),
+            date="issue__published_at",
+        )
+
+    ``queryset`` is "what the public may see"; ``title`` and ``date`` are attribute
+    paths ("issue__published_at") or callables; ``url`` a callable, by default
+    ``get_absolute_url()``.
+    """
+
+    kind: str
+    queryset: QuerySet
+    title: str | Callable[[Any], str] = "title"
+    date: str | Callable[[Any], date | datetime | None] | None = None
+    url: Callable[[Any], str] | None = None
+    vector: str = "search_vector"
+    headline_field: str | Any | None = "body_text"
+    snippet_words: int = SNIPPET_WORDS
+
+    def search(self, q: str, queryset: QuerySet | None = None) -> QuerySet:
+        return search(
+            self.queryset if queryset is None else queryset,
+            q,
+            vector=self.vector,
+            headline_field=self.headline_field,
+            snippet_words=self.snippet_words,
+        )
+
+    def to_result(self, obj) -> SearchResult:
+        """A row from ``search()`` (annotated rank, tier, snippet) as a SearchResult."""
+        return SearchResult(
+            kind=self.kind,
+            title=str(_value(obj, self.title) or ""),
+            url=self.url(obj) if self.url else obj.get_absolute_url(),
+            snippet=mark_safe(getattr(obj, "snippet", "") or ""),
+            date=_value(obj, self.date),
+            rank=float(getattr(obj, "rank", 0.0) or 0.0),
+            tier=int(getattr(obj, "tier", 0) or 0),
+        )
+
+    def results(self, q: str, *, limit: int = 20) -> list[SearchResult]:
+        """The best ``limit`` matches as SearchResults (snippets made for those rows only)."""
+        return [self.to_result(obj) for obj in self.search(q)[:limit]]
+
+
+def merge_results(*result_lists: Iterable[SearchResult], limit: int | None = None) -> list[SearchResult]:
+    """SearchResults from several lists in one order: tier, then rank (stable for ties)."""
+    merged = sorted(
+        (result for results in result_lists for result in results),
+        key=lambda result: (-result.tier, -result.rank),
+    )
+    return merged if limit is None else merged[:limit]
+
+
+class SearchResults(Sequence):
+    """Every match for ``q`` across ``sources``, best first, as a lazy sequence of SearchResult.
+
+    Made for Django's Paginator: ``count()`` counts the matches (at most
+    ``limit``), and a slice ranks the rows of each source without snippets,
+    merges them, and only then fetches the slice's rows with their snippets: a
+    page of 20 makes 20 snippets whatever the number of matches. Up to three
+    queries per source.
+    """
+
+    def __init__(self, q: str, sources: Sequence[SearchSource], *, limit: int = MAX_RESULTS):
+        self.q = clean_query(q)
+        self.sources = list(sources)
+        self.limit = limit
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            if not self.q:
+                self._count = 0
+            else:
+                total = sum(source.search(self.q).count() for source in self.sources)
+                self._count = min(total, self.limit)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            if key < 0:
+                key += len(self)
+            page = self[key : key + 1]
+            if not page:
+                raise IndexError("search result index out of range")
+            return page[0]
+        start, stop, step = key.indices(len(self))
+        if step != 1:
+            raise ValueError("search results can only be sliced with step 1")
+        return self._fetch(start, stop)
+
+    def _fetch(self, start: int, stop: int) -> list[SearchResult]:
+        if not self.q or start >= stop:
+            return []
+        ranked = []  # (-tier, -rank, source index, position within the source, pk)
+        for index, source in enumerate(self.sources):
+            rows = source.search(self.q).values_list("pk", "tier", "rank")[:stop]
+            ranked += [(-tier, -rank, index, position, pk) for position, (pk, tier, rank) in enumerate(rows)]
+        ranked.sort()
+        wanted = ranked[start:stop]
+        by_source: dict[int, list] = {}
+        for *_order, index, _position, pk in wanted:
+            by_source.setdefault(index, []).append(pk)
+        found: dict[tuple[int, Any], SearchResult] = {}
+        for index, pks in by_source.items():
+            source = self.sources[index]
+            for obj in source.search(self.q, source.queryset.filter(pk__in=pks)):
+                found[(index, obj.pk)] = source.to_result(obj)
+        return [found[(index, pk)] for *_order, index, _position, pk in wanted if (index, pk) in found]
+
+
+def paginate_results(q: str, sources: Sequence[SearchSource], *, page: Any = 1, per_page: int = 20) -> Page:
+    """One page of the merged results; any page number ("", "abc", 999) gives a page, never an error."""
+    return Paginator(SearchResults(q, sources), per_page).get_page(page)

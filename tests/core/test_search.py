@@ -1,0 +1,264 @@
+"""``search()``: what matches, in which order, with which snippet, whatever is typed."""
+
+import re
+
+import pytest
+from django.contrib.postgres.indexes import GinIndex
+from django.db import connection, models
+from django.db.models import Value
+from django.db.models.functions import Concat
+from django.test.utils import isolate_apps
+from django.utils.safestring import SafeString
+
+from lscb_portal.core.richtext import RichTextField, heading_text, plain_text
+from lscb_portal.core.search import MAX_QUERY_LENGTH, clean_query, search, search_vector_field
+
+
+@pytest.fixture
+def page_model(db):
+    """A searchable model as the apps build them, its table made inside the test's transaction."""
+    with isolate_apps("tests.core"):
+
+        class Page(models.Model):
+            title = models.CharField(max_length=200)
+            summary = models.TextField(blank=True)
+            body = RichTextField(blank=True)
+            body_text = models.TextField(blank=True, editable=False)
+            headings_text = models.TextField(blank=True, editable=False)
+            search_vector = search_vector_field(a=["title"], b=["summary", "headings_text"], c=["body_text"])
+
+            class Meta:
+                app_label = "core"
+                db_table = "test_search_page"
+                indexes = [GinIndex(fields=["search_vector"], name="test_search_page_vector")]
+
+            def save(self, *args, **kwargs):
+                self.body = self._meta.get_field("body").pre_save(self, add=self._state.adding)
+                self.body_text = plain_text(self.body)
+                self.headings_text = heading_text(self.body)
+                super().save(*args, **kwargs)
+
+        with connection.schema_editor() as editor:
+            editor.create_model(Page)
+        yield Page
+
+
+FILLER = "<p>Practitioners from every agency meet each term to review cases and agree actions.</p>"
+
+
+def titles(queryset) -> list[str]:
+    return [page.title for page in queryset]
+
+
+def test_a_title_match_comes_before_a_body_only_match(page_model):
+    page_model.objects.create(title="Working with families", body=f"<p>Neglect, neglect and neglect.</p>{FILLER}")
+    page_model.objects.create(title="Neglect", body=FILLER)
+
+    results = list(search(page_model.objects.all(), "neglect"))
+
+    assert titles(results) == ["Neglect", "Working with families"]
+    assert [page.tier for page in results] == [1, 0]
+    assert results[0].rank > results[1].rank
+
+
+def test_a_heading_match_comes_before_a_body_match(page_model):
+    page_model.objects.create(
+        title="Body", body=f"<p>Neglect is harm. Neglect is common. Neglect matters.</p>{FILLER}"
+    )
+    page_model.objects.create(title="Heading", body=f"<h2>Recognising neglect</h2>{FILLER}")
+
+    results = list(search(page_model.objects.all(), "neglect"))
+
+    assert titles(results) == ["Heading", "Body"]
+    assert [page.tier for page in results] == [1, 0]
+
+
+def test_a_summary_match_counts_as_a_heading_match(page_model):
+    page_model.objects.create(title="Body", body="<p>Private fostering arrangements must be notified.</p>")
+    page_model.objects.create(title="Summary", summary="About private fostering.", body=FILLER)
+
+    assert titles(search(page_model.objects.all(), "private fostering")) == ["Summary", "Body"]
+
+
+def test_among_title_and_heading_matches_the_title_ranks_higher(page_model):
+    page_model.objects.create(title="Heading", body=f"<h2>County lines</h2>{FILLER}")
+    page_model.objects.create(title="County lines", body=FILLER)
+
+    results = list(search(page_model.objects.all(), "county lines"))
+
+    assert titles(results) == ["County lines", "Heading"]
+    assert [page.tier for page in results] == [1, 1]
+
+
+def test_websearch_syntax_works(page_model):
+    page_model.objects.create(title="Domestic abuse", body="<p>Support for children living with abuse.</p>")
+    page_model.objects.create(title="Online abuse", body="<p>Sexting and grooming online.</p>")
+
+    assert titles(search(page_model.objects.all(), "abuse -online")) == ["Domestic abuse"]
+    assert titles(search(page_model.objects.all(), '"online abuse"')) == ["Online abuse"]
+    assert set(titles(search(page_model.objects.all(), "grooming or domestic"))) == {"Domestic abuse", "Online abuse"}
+
+
+def test_the_snippet_marks_the_matches_and_escapes_the_text(page_model):
+    page_model.objects.create(
+        title="Fees",
+        body="<p>Places cost &gt; £5 &amp; &lt; £10 for the &quot;neglect&quot; course, the trainer's choice.</p>",
+    )
+
+    (page,) = search(page_model.objects.all(), "neglect")
+
+    assert isinstance(page.snippet, SafeString)
+    assert "<mark>neglect</mark>" in page.snippet
+    assert "&gt; £5 &amp; &lt; £10" in page.snippet
+    assert "&quot;" in page.snippet
+    assert "trainer&#x27;s" in page.snippet
+    assert re.sub(r"</?mark>", "", page.snippet).count("<") == 0
+
+
+def test_text_that_holds_markup_or_marker_characters_cannot_break_the_snippet(page_model):
+    page = page_model.objects.create(title="Markup", body="<p>x</p>")
+    page_model.objects.filter(pk=page.pk).update(
+        body_text='neglect <img src=x onerror="alert(1)"> \x02 stray \x03 markers & <b>bold</b> neglect'
+    )
+
+    (found,) = search(page_model.objects.all(), "neglect")
+
+    without_marks = re.sub(r"</?mark>", "", found.snippet)
+    assert "<" not in without_marks
+    assert ">" not in without_marks
+    assert found.snippet.count("<mark>") == found.snippet.count("</mark>") == 2
+
+
+def test_snippets_can_come_from_an_expression_or_be_left_out(page_model):
+    page_model.objects.create(title="Early help", summary="Help for families early on.", body="<p>Assessments.</p>")
+
+    (with_summary,) = search(
+        page_model.objects.all(),
+        "families",
+        headline_field=Concat("summary", Value(" "), "body_text", output_field=models.TextField()),
+    )
+    (without,) = search(page_model.objects.all(), "families", headline_field=None)
+
+    assert "<mark>families</mark>" in with_summary.snippet
+    assert without.snippet == ""
+
+
+def test_snippet_words_bound_the_snippet(page_model):
+    page_model.objects.create(title="Long", body="<p>" + "word " * 200 + "neglect " + "word " * 200 + "</p>")
+
+    (short,) = search(page_model.objects.all(), "neglect", snippet_words=10)
+
+    assert "<mark>neglect</mark>" in short.snippet
+    assert len(short.snippet.split()) <= 12
+
+
+def test_snippets_are_made_only_for_the_rows_returned(page_model):
+    for number in range(30):
+        page_model.objects.create(title=f"Page {number}", body="<p>Neglect training for practitioners.</p>")
+
+    sql, params = search(page_model.objects.all(), "neglect")[:5].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (VERBOSE, COSTS OFF) {sql}", params)
+        plan = [row[0] for row in cursor.fetchall()]
+
+    # Postgres evaluates ts_headline in the projection above the sort, after the LIMIT
+    # has cut the rows down: no plan node at or below the sort mentions it.
+    sort_line = next(index for index, line in enumerate(plan) if line.strip().startswith("->  Sort"))
+    assert plan[0].startswith("Limit")
+    assert any("ts_headline" in line for line in plan[:sort_line])
+    assert not any("ts_headline" in line for line in plan[sort_line:])
+
+
+def test_the_search_uses_the_gin_index(page_model):
+    for number in range(50):
+        page_model.objects.create(title=f"Page {number}", body="<p>Early help assessments.</p>")
+
+    sql, params = search(page_model.objects.all(), "assessments").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "test_search_page_vector" in plan
+
+
+HOSTILE_QUERIES = [
+    '"',
+    '"unbalanced quote',
+    "'; DROP TABLE test_search_page; --",
+    "neglect & | ! : * ( )",
+    "&",
+    "|",
+    "!",
+    ":*",
+    "(",
+    ")",
+    "-",
+    "--",
+    "- neglect",
+    "neglect -",
+    "or",
+    "\x00neglect\x00",
+    "neg\x00lect",
+    "\x07\x1b[31mneglect",
+    "neglect\ud800",
+    "n" * 10_000,
+    "neglect " * 2_000,
+    "the and of a to",
+    "🙂",
+    "🙂 neglect 👨‍👩‍👧",
+    "négligence café naïve",
+    "ネグレクト",
+    "<script>alert(1)</script>",
+    "1 OR 1=1",
+    "%",
+    "_",
+    "\\",
+    "\\x00",
+    "$$ $1 $$",
+    "' or ''='",
+    "neglect:A",
+    "neglect:*",
+    "<->",
+    "!!neglect",
+    "   ",
+    "\t\n\r",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_any_query_is_answered_without_an_error(page_model, query):
+    page_model.objects.create(title="Neglect", body="<p>Neglect training.</p>")
+
+    results = search(page_model.objects.all(), query)
+
+    assert isinstance(list(results[:10]), list)
+    assert results.count() >= 0
+    assert page_model.objects.count() == 1
+
+
+@pytest.mark.parametrize("query", [None, "", "   ", "\x00", "the and of", "-"])
+def test_empty_and_stopword_only_queries_match_nothing(page_model, query):
+    page_model.objects.create(title="The and of", body="<p>Neglect.</p>")
+
+    results = search(page_model.objects.all(), query)
+
+    assert list(results) == []
+
+
+def test_an_empty_query_still_gives_the_annotated_shape(page_model):
+    results = search(page_model.objects.all(), "")
+
+    assert list(results.values("rank", "tier", "snippet")) == []
+
+
+def test_clean_query_tidies_anything_into_a_short_line():
+    assert clean_query("  neglect \x00 and\tcounty\nlines  ") == "neglect and county lines"
+    assert clean_query("\x07\x1b[1m") == "[1m"
+    assert clean_query("a\ud800b") == "a b"
+    assert clean_query(None) == ""
+    assert clean_query(42) == "42"
+    assert clean_query("ネグレクト 🙂") == "ネグレクト 🙂"
+    long = clean_query("word " * 1000)
+    assert len(long) <= MAX_QUERY_LENGTH
+    assert not long.endswith(" ")
