@@ -111,7 +111,7 @@ class _WeightsAB(Func):
 
 
 class Snippet(Func):
-    """ts_headline of a plain-text column, escaped, with <mark> around the matches.
+    """ts_headline of a plain-text column (about ``words`` words), escaped, with <mark> around the matches.
 
     The escaping happens in SQL, so the value is safe HTML even when the text
     holds markup ("<script>" typed as words).
@@ -127,9 +127,12 @@ class Snippet(Func):
         text, query = self.get_source_expressions()
         text_sql, text_params = compiler.compile(text)
         query_sql, query_params = compiler.compile(query)
+        # Up to two passages around the matches, each half the words, so the whole
+        # snippet stays within ``words``.
+        per_passage = max(3, self.words // 2)
         options = (
-            f"StartSel={_START}, StopSel={_STOP}, MaxWords={self.words}, "
-            f"MinWords={max(1, self.words // 2)}, ShortWord=3, MaxFragments=2, "
+            f"StartSel={_START}, StopSel={_STOP}, MaxWords={per_passage}, "
+            f"MinWords={max(1, per_passage // 2)}, ShortWord=3, MaxFragments=2, "
             'FragmentDelimiter=" … "'
         )
         sql = f"ts_headline(%s::regconfig, translate(COALESCE({text_sql}, ''), %s, ''), {query_sql}, %s)"
