@@ -27,7 +27,7 @@ class SearchForm(forms.Form):
 class AsAtForm(forms.Form):
     """A date to see a chapter as it stood then (for audits and case reviews)."""
 
-    date = DateInputField(label="Date", help_text="For example, 27 3 2018")
+    date = DateInputField(label="Date", help_text="For example, 27 3 2018", require_all_fields=False)
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from lscb_portal.core.richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
-_TOKEN = re.compile(r"<[^>]+>|[^<\s]+|\s+")
+# A word keeps the spaces after it, so that changed phrases come out whole ("poor hygiene" → "a cold home").
+_TOKEN = re.compile(r"<[^>]+>|[^<\s]+\s*|\s+")
 _OPEN_TAG = re.compile(r"<\s*([a-z0-9]+)", re.I)
 _CLOSE_TAG = re.compile(r"<\s*/\s*([a-z0-9]+)", re.I)
 
@@ -70,10 +71,10 @@ def _wrap_text(tokens: list[str], wrapper: str, *, keep_tags: bool) -> tuple[lis
 
     def flush():
         text = "".join(run)
-        if text.strip():
-            out.append(f'<{wrapper} class="lscb-diff-{wrapper}">{text}</{wrapper}>')
-        elif text:
-            out.append(text)
+        words_only = text.rstrip()
+        if words_only:
+            out.append(f'<{wrapper} class="lscb-diff-{wrapper}">{words_only}</{wrapper}>')
+        out.append(text[len(words_only) :])
         run.clear()
 
     for token in tokens:

@@ -1,0 +1,91 @@
+"""Searching the manual: title and heading matches first, snippets link to the section, any input answered."""
+
+import pytest
+from django.urls import reverse
+
+from procedures.selectors import clean_query, search, search_hits
+
+from .factories import GlossaryTermFactory, publish_new_chapter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manual():
+    body_only = publish_new_chapter(
+        title="Working with families",
+        slug="working-with-families",
+        body="<h2>Visits</h2><p>Talk to the child alone.</p><h2>Records</h2><p>Record any concern about neglect.</p>",
+    )
+    in_heading = publish_new_chapter(
+        title="Home conditions",
+        slug="home-conditions",
+        body="<h2>Introduction</h2><p>Homes vary.</p><h2>Recognising neglect</h2><p>Look at the home.</p>",
+    )
+    in_title = publish_new_chapter(
+        title="Neglect", slug="neglect", body="<h2>Definition</h2><p>Persistent failure to meet needs.</p>"
+    )
+    GlossaryTermFactory(term="Core group", slug="core-group", definition="Practitioners who carry out the plan.")
+    return body_only, in_heading, in_title
+
+
+def test_title_and_heading_matches_come_before_body_matches(manual):
+    body_only, in_heading, in_title = manual
+    titles = [result.title for result in search("neglect")]
+    assert titles.index("Neglect") < titles.index("Working with families")
+    assert titles.index("Home conditions") < titles.index("Working with families")
+    assert titles[-1] == "Working with families"
+
+
+def test_snippets_link_to_the_section_that_matched(manual):
+    hits = {hit.result.title: hit for hit in search_hits("neglect")}
+    assert hits["Home conditions"].result.url == "/procedures/home-conditions/#recognising-neglect"
+    assert hits["Working with families"].result.url == "/procedures/working-with-families/#records"
+    assert hits["Working with families"].section == "2 Records"
+    assert "<mark>neglect</mark>" in hits["Working with families"].result.snippet
+
+
+def test_glossary_terms_are_found(manual):
+    results = search("core group")
+    assert results[0].kind == "Glossary"
+    assert results[0].url == "/procedures/glossary/#term-core-group"
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["", "   ", "!!!", "the", "neglect\x00", "<script>alert(1)</script>", "a" * 5000, '"unbalanced', "-", "OR", "é☃"],
+)
+def test_any_input_is_answered(client, manual, q):
+    response = client.get(reverse("procedures:search"), {"q": q})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_query_is_cleaned():
+    assert clean_query("  neglect\x00 \t and\nharm ") == "neglect and harm"
+    assert len(clean_query("a" * 5000)) == 200
+
+
+def test_search_page_shows_results_with_marked_words(client, manual):
+    response = client.get(reverse("procedures:search"), {"q": "neglect"})
+    html = response.content.decode()
+    assert "3 results for “neglect”" in html
+    assert 'href="/procedures/home-conditions/#recognising-neglect"' in html
+    assert "<mark>" in html
+
+
+def test_search_page_with_no_match_says_so(client, manual):
+    html = client.get(reverse("procedures:search"), {"q": "zebra"}).content.decode()
+    assert "No chapters or glossary terms match “zebra”" in html
+
+
+def test_search_keeps_a_fixed_query_budget(client, django_assert_max_num_queries):
+    for n in range(25):
+        publish_new_chapter(
+            title=f"Neglect procedure {n}", slug=f"neglect-{n}", body="<h2>Neglect</h2><p>Neglect.</p>"
+        )
+        GlossaryTermFactory(term=f"Neglect term {n}")
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("procedures:search"), {"q": "neglect"})
+    assert response.content.decode().count('class="lscb-results__item"') == 50
