@@ -115,3 +115,30 @@ def test_exit_this_page_has_a_keyboard_shortcut(live_server, demo_board, page, e
         page.keyboard.press("Shift")
 
     page.wait_for_url(exit_to_privacy)
+
+
+@pytest.fixture
+def strict_page(browser):
+    """A page that obeys the portal's CSP (the shared ``page`` bypasses it so that axe can be injected)."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " event => window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));"
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/search/?q=neglect", "/alerts/", "/contact/"])
+def test_the_content_security_policy_blocks_nothing_the_shell_needs(live_server, demo_board, strict_page, path):
+    errors = []
+    strict_page.on("pageerror", lambda error: errors.append(str(error)))
+
+    strict_page.goto(f"{live_server.url}{path}")
+    strict_page.wait_for_selector(".govuk-exit-this-page__indicator", state="attached")
+
+    assert strict_page.evaluate("window.cspViolations") == []
+    assert errors == []
+    assert strict_page.evaluate("document.body.classList.contains('js-enabled')"), "the nonced inline script ran"
