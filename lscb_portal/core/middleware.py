@@ -1,5 +1,8 @@
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.shortcuts import render
+
+from .ratelimit import RateLimited
 
 
 class SecurityHeadersMiddleware:
@@ -28,3 +31,22 @@ class PortalCSPMiddleware(CSPMiddleware):
                 update[directive] = [*update.get(directive, []), *values]
             parts = PolicyParts(parts.config, update, parts.replace, parts.nonce)
         return parts
+
+
+class RateLimitMiddleware:
+    """Answers ``ratelimit.RateLimited`` from any view with the 429 page and a Retry-After header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RateLimited):
+            return None
+        minutes = max(1, -(-exception.retry_after // 60))
+        response = render(request, "429.html", {"retry_after_minutes": minutes}, status=429)
+        response["Retry-After"] = str(exception.retry_after)
+        response["Cache-Control"] = "no-store"
+        return response

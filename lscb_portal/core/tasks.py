@@ -32,3 +32,29 @@ def worker_heartbeat(timestamp: int) -> None:
         unique_fields=["worker"],
         update_fields=["seen_at"],
     )
+
+
+# The worker's cron is in UTC: Mondays at 6:00 and 7:00 UTC, and only the run at 7am London time
+# (BST or GMT) sends the digest. The dedupe keys make a repeated run send nothing twice.
+@app.periodic(cron="0 6,7 * * 1")
+@app.task(name="core.send_weekly_digests", queueing_lock="core.send_weekly_digests")
+def send_weekly_digests(timestamp: int) -> int:
+    """Mondays at 7am: one email per weekly subscriber with the parts their lists have for the week."""
+    from datetime import UTC, datetime
+
+    from . import subscriptions
+
+    return subscriptions.run_weekly_digest(at=datetime.fromtimestamp(timestamp, tz=UTC))
+
+
+@app.periodic(cron="20 3 * * *")
+@app.task(name="core.clean_up_alerts_data", queueing_lock="core.clean_up_alerts_data")
+def clean_up_alerts_data(timestamp: int) -> None:
+    """Daily: delete old rate-limit counters, unconfirmed sign-ups and addresses with no alerts left."""
+    from datetime import UTC, datetime
+
+    from . import ratelimit, subscriptions
+
+    now = datetime.fromtimestamp(timestamp, tz=UTC)
+    ratelimit.delete_old_counters(now=now)
+    subscriptions.purge_stale_subscribers(now=now)

@@ -1,8 +1,9 @@
 """Factories for the base's models."""
 
 import factory
+from django.utils import timezone
 
-from lscb_portal.core.models import OutboxMessage, OutboxStatus
+from lscb_portal.core.models import Frequency, OutboxMessage, OutboxStatus, Subscriber, Subscription
 
 
 class OutboxMessageFactory(factory.django.DjangoModelFactory):
@@ -16,3 +17,24 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
     body_text = "Your booking is confirmed. The session starts at 9:30am at Riverside House."
     category = "training.booking"
     status = OutboxStatus.PENDING
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """Someone who signed up for email alerts and confirmed (``confirmed_at=None`` for a pending sign-up)."""
+
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.org")
+    confirmed_at = factory.LazyFunction(timezone.now)
+    consent_text = "I agree that the partnership may keep my email address to send me the alerts I choose."
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscription
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    list_key = "procedures.updates"
+    frequency = Frequency.IMMEDIATE
