@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lscb_portal.core.middleware.PortalCSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "lscb_portal.core.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "lscb_portal.urls"
@@ -294,3 +295,10 @@ LOGGING = {
 # Where "Exit this page" takes someone who needs to leave quickly.
 EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
 SOLO_CACHE = None
+
+# Rate limits by form (core.ratelimit): {scope: {"email" | "ip": (attempts, seconds)}}; scopes not named here
+# get 5 an hour per email address and 300 an hour per IP address, times RATE_LIMIT_SCALE.
+RATE_LIMITS = {
+    "alerts.subscribe": {"email": (5, 3600), "ip": (300, 3600)},
+    "alerts.manage_link": {"email": (5, 3600), "ip": (300, 3600)},
+}

@@ -1,13 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import alerts, views
 
 app_name = "pages"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("alerts/", views.alerts, name="alerts"),
+    path("alerts/", alerts.subscribe, name="alerts"),
+    path("alerts/check-your-email/", alerts.check_email, name="alerts_check_email"),
+    path("alerts/confirm/<str:token>/", alerts.confirm, name="alerts_confirm"),
+    path("alerts/manage/", alerts.request_link, name="alerts_request_link"),
+    path("alerts/manage/<str:token>/", alerts.manage, name="alerts_manage"),
+    path("alerts/manage/<str:token>/unsubscribe/", alerts.unsubscribe, name="alerts_unsubscribe"),
+    path("alerts/unsubscribed/", alerts.unsubscribed, name="alerts_unsubscribed"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
