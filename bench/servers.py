@@ -143,10 +143,18 @@ def child_pids(pid: int) -> list[int]:
 
 def get(port: int, path: str, *, timeout_s: float = 10, headers: dict | None = None) -> tuple[int, bytes]:
     """One GET to a loopback port, as the TLS proxy would forward it."""
+    status, _headers, body = request(port, "GET", path, timeout_s=timeout_s, headers=headers)
+    return status, body
+
+
+def request(
+    port: int, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None, timeout_s: float = 10
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request to a loopback port, as the TLS proxy would forward it: status, headers, body."""
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout_s)
     try:
-        connection.request("GET", path, headers={**HTTPS_PROXY_HEADERS, "Host": HOST, **(headers or {})})
+        connection.request(method, path, body=body, headers={**HTTPS_PROXY_HEADERS, "Host": HOST, **(headers or {})})
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, response.headers, response.read()
     finally:
         connection.close()
