@@ -22,10 +22,6 @@ def search(request):
     return render(request, "pages/search.html", {"query": query, "results": []})
 
 
-def alerts(request):
-    return render(request, "pages/alerts.html")
-
-
 def accessibility(request):
     return render(request, "pages/accessibility.html")
 
