@@ -30,8 +30,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from .models import RateLimitCounter
-
 security_log = logging.getLogger("lscb_portal.security")
 
 
@@ -98,8 +96,16 @@ def _bucket(scope: str, kind: str, value: str) -> str:
     return f"{scope[:150]}:{kind}:{digest}"
 
 
+def _counter_model():
+    # Imported when first used, not at import time: the admin site imports this module while
+    # the app registry is still loading.
+    from .models import RateLimitCounter
+
+    return RateLimitCounter
+
+
 def _hit(bucket: str, window_start: datetime) -> int:
-    table = RateLimitCounter._meta.db_table
+    table = _counter_model()._meta.db_table
     sql = (
         f"INSERT INTO {table} (bucket, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608 (table name from the model)
         f"ON CONFLICT (bucket, window_start) DO UPDATE SET count = {table}.count + 1 "
@@ -147,5 +153,5 @@ def check(request, scope: str, *, email: str | None = None) -> None:
 def delete_old_counters(*, now: datetime | None = None) -> int:
     """Delete counters from windows long gone; the daily cleanup job calls this."""
     cutoff = (now or timezone.now()) - KEEP_COUNTERS_FOR
-    deleted, _ = RateLimitCounter.objects.filter(window_start__lt=cutoff).delete()
+    deleted, _ = _counter_model().objects.filter(window_start__lt=cutoff).delete()
     return deleted
