@@ -149,6 +149,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator())
+# cannot outlive its transaction: DB_TRANSACTION_POOLING=1 turns them off. See docs/deploying.md.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_TRANSACTION_POOLING", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
