@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from lscb_portal.pages import views as pages
+from newsletters.sitemaps import sitemaps as newsletter_sitemaps
 
 admin.site.site_header = "Board back office"
 admin.site.site_title = "Back office"
@@ -10,6 +12,7 @@ admin.site.index_title = "What would you like to manage?"
 urlpatterns = [
     path("", include("lscb_portal.pages.urls")),
     path("healthz", pages.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": {**newsletter_sitemaps}}, name="sitemap"),
     path("newsletters/", include("newsletters.urls")),
     path("training/", include("training.urls")),
     path("procedures/", include("procedures.urls")),

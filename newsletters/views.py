@@ -1,5 +1,205 @@
-from django.shortcuts import render
+"""The newsletters' public pages. Thin: read through selectors, write through services."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from lscb_portal.core.models import BoardSettings
+
+from . import portal, selectors, services
+from .documents import DocumentType
+from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm
+from .models import Attachment, Issue, Series
+
+
+def can_preview(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("newsletters.view_issue")
+
+
+def _rate_limited(request, scope: str, *, email: str | None = None):
+    """None when the request may go ahead, else the 429 page in the portal's layout."""
+    try:
+        portal.rate_limit(request, scope, email=email)
+    except portal.RateLimited:
+        return render(request, "newsletters/rate_limited.html", status=429)
+    return None
 
 
 def index(request):
-    return render(request, "newsletters/index.html")
+    return render(
+        request,
+        "newsletters/index.html",
+        {"series_list": selectors.series_with_latest_issues(), "latest": selectors.latest_issues(limit=6)},
+    )
+
+
+def series(request, series: str, year: int | None = None):
+    series_obj = get_object_or_404(Series, slug=series)
+    years = selectors.series_years(series=series_obj)
+    if year is not None and year not in years:
+        raise Http404("No issues that year")
+    issues = selectors.series_issues(series=series_obj, year=year)
+    if year is None:
+        issues = issues[:12]
+    return render(
+        request,
+        "newsletters/series.html",
+        {"series": series_obj, "issues": list(issues), "years": years, "year": year},
+    )
+
+
+def _issue_page(request, issue: Issue, *, preview: bool, feedback_form=None, status: int = 200):
+    previous, following = (None, None) if preview else selectors.adjacent_issues(issue=issue)
+    articles = list(issue.articles.all())
+    context = {
+        "issue": issue,
+        "series": issue.series,
+        "articles": articles,
+        "previous": previous,
+        "next": following,
+        "preview": preview,
+        "feedback_form": feedback_form or FeedbackForm(),
+    }
+    return render(request, "newsletters/issue.html", context, status=status)
+
+
+def issue(request, series: str, number: int):
+    return _issue_page(request, selectors.issue_for_reading(series_slug=series, number=number), preview=False)
+
+
+def article(request, series: str, number: int, slug: str):
+    issue = selectors.issue_for_reading(series_slug=series, number=number)
+    return _article_page(request, issue, slug, preview=False)
+
+
+def _article_page(request, issue: Issue, slug: str, *, preview: bool):
+    articles = list(issue.articles.all())
+    position = next((index for index, item in enumerate(articles) if item.slug == slug), None)
+    if position is None:
+        raise Http404("No such article in this issue")
+    item = articles[position]
+    context = {
+        "issue": issue,
+        "series": issue.series,
+        "article": item,
+        "articles": articles,
+        "previous_article": articles[position - 1] if position > 0 else None,
+        "next_article": articles[position + 1] if position + 1 < len(articles) else None,
+        "preview": preview,
+    }
+    return render(request, "newsletters/article.html", context)
+
+
+def _staff_preview(request) -> None:
+    # Everyone else gets the same 404 as for a page that does not exist.
+    if not can_preview(request.user):
+        raise Http404("Not found")
+
+
+def preview(request, issue_id: int):
+    _staff_preview(request)
+    response = _issue_page(request, selectors.issue_for_preview(issue_id=issue_id), preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def preview_article(request, issue_id: int, slug: str):
+    _staff_preview(request)
+    response = _article_page(request, selectors.issue_for_preview(issue_id=issue_id), slug, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def attachment(request, series: str, number: int, slug: str, attachment_id: int):
+    """Stream a document from storage, under the issue's own visibility rules."""
+    document = get_object_or_404(
+        Attachment.objects.select_related("article__issue__series"),
+        pk=attachment_id,
+        article__slug=slug,
+        article__issue__number=number,
+        article__issue__series__slug=series,
+    )
+    issue = document.article.issue
+    if not Issue.objects.published().filter(pk=issue.pk).exists() and not can_preview(request.user):
+        raise Http404("Not found")
+    try:
+        stream = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("The document is missing") from exc
+    kind = DocumentType(document.file_type)
+    response = FileResponse(stream, as_attachment=kind != DocumentType.PDF, filename=document.filename)
+    response["Content-Type"] = kind.mimetype
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def feedback(request, series: str, number: int):
+    issue = selectors.issue_for_reading(series_slug=series, number=number)
+    limited = _rate_limited(request, "newsletters.feedback")
+    if limited:
+        return limited
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return _issue_page(request, issue, preview=False, feedback_form=form)
+    try:
+        services.feedback_record(issue=issue, useful=form.cleaned_data["useful"], comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _issue_page(request, issue, preview=False, feedback_form=form)
+    messages.success(request, "Thank you for your feedback. It helps us improve the newsletter.")
+    return HttpResponseRedirect(issue.get_absolute_url() + "#feedback")
+
+
+def topics(request):
+    return render(request, "newsletters/topics.html", {"topics": selectors.topics()})
+
+
+def topic(request, tag: str):
+    tag_obj = selectors.published_tag(slug=tag)
+    return render(
+        request,
+        "newsletters/topic.html",
+        {"tag": tag_obj, "articles": list(selectors.articles_tagged(tag=tag_obj)[:100])},
+    )
+
+
+def search(request):
+    query = selectors.clean_query(request.GET.get("q", ""))
+    hits = selectors.search_articles(query) if query else []
+    return render(request, "newsletters/search.html", {"query": query, "hits": hits})
+
+
+def contribute(request):
+    board = BoardSettings.get_solo()
+    form = ContributionForm(request.POST or None, office_email=board.office_email)
+    if request.method == "POST":
+        limited = _rate_limited(request, "newsletters.contribute", email=request.POST.get("email", "")[:254] or None)
+        if limited:
+            return limited
+        if form.is_valid():
+            data = form.cleaned_data
+            services.contribution_submit(
+                name=data["name"],
+                role=data["role"],
+                agency=data["agency"],
+                email=data["email"],
+                title=data["title"],
+                text=data["text"],
+                consent_text=CONSENT_TEXT,
+            )
+            request.session["newsletters_contribution_title"] = data["title"]
+            return redirect("newsletters:contribute_done")
+    return render(request, "newsletters/contribute.html", {"form": form})
+
+
+def contribute_done(request):
+    title = request.session.pop("newsletters_contribution_title", None)
+    if title is None:
+        return redirect(reverse("newsletters:contribute"))
+    return render(request, "newsletters/contribute_done.html", {"title": title})

@@ -1,0 +1,439 @@
+"""The newsletter back office: series, issues with their articles, contributions and feedback.
+
+Publishing, scheduling and unpublishing are admin actions that call the
+services; an issue's series and number, and its articles' web addresses, lock
+once the issue has been published so that links keep working.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .forms import AcceptContributionForm, DeclineContributionForm, ScheduleForm
+from .models import (
+    Article,
+    Attachment,
+    Contribution,
+    ContributionStatus,
+    Feedback,
+    Issue,
+    IssueStatus,
+    Resource,
+    Series,
+)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@admin.register(Series)
+class SeriesAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "frequency", "is_active", "published_issues", "position"]
+    list_editable = ["position"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(published_count=Count("issues", filter=Q(issues__status=IssueStatus.PUBLISHED)))
+        )
+
+    @admin.display(description="published or scheduled issues", ordering="published_count")
+    def published_issues(self, series):
+        return series.published_count
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.issues.filter(published_at__isnull=False).exists():
+            return ["slug"]
+        return []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if "slug" in self.get_readonly_fields(request, obj) else self.prepopulated_fields
+
+
+class ArticleInline(admin.StackedInline):
+    model = Article
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("position", "kind"),
+        "title",
+        "slug",
+        "summary",
+        "body",
+        ("author_name", "author_role", "author_agency"),
+        "tags",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["position", "pk"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj is not None and obj.was_ever_published else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and obj.was_ever_published else self.prepopulated_fields
+
+
+class IssueStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(status=IssueStatus.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "published":
+            return queryset.published()
+        return queryset
+
+
+class NotifiedFilter(admin.SimpleListFilter):
+    title = "subscribers emailed"
+    parameter_name = "emailed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "Not yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(subscribers_notified_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Issue)
+class IssueAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "issue",
+        "series",
+        "state",
+        "published_at",
+        "articles",
+        "subscribers_emailed",
+        "useful_yes",
+        "useful_no",
+    ]
+    list_filter = ["series", IssueStateFilter, NotifiedFilter]
+    list_select_related = ["series"]
+    search_fields = ["title", "series__title", "articles__title"]
+    date_hierarchy = "published_at"
+    ordering = ["-published_at", "series", "-number"]
+    actions = ["publish_now", "schedule", "unpublish", "preview"]
+    inlines = [ArticleInline]
+    readonly_fields = ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"]
+    fieldsets = [
+        (None, {"fields": ["series", "number", "title", "next_edition_expected"]}),
+        ("Foreword", {"fields": ["foreword", "foreword_by", "foreword_role"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"],
+                "description": "Publish, schedule or unpublish from the list of issues (tick the issue, then choose "
+                "an action). Subscribers are emailed once, when the publication time has passed.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("series")
+            .annotate(
+                article_count=Count("articles", distinct=True),
+                yes_count=Count("feedback", filter=Q(feedback__useful=True), distinct=True),
+                no_count=Count("feedback", filter=Q(feedback__useful=False), distinct=True),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.was_ever_published:
+            fields += ["series", "number"]
+        return fields
+
+    @admin.display(description="issue", ordering="number")
+    def issue(self, obj):
+        return obj.label
+
+    @admin.display(description="state")
+    def state(self, obj):
+        when = obj.published_at
+        if obj.state == "Scheduled":
+            return f"Scheduled for {timezone.localtime(when):%d %b %Y %H:%M}"
+        return obj.state
+
+    @admin.display(description="articles", ordering="article_count")
+    def articles(self, obj):
+        return obj.article_count
+
+    @admin.display(description="subscribers emailed", boolean=True, ordering="subscribers_notified_at")
+    def subscribers_emailed(self, obj):
+        return obj.subscribers_notified_at is not None
+
+    @admin.display(description="useful: yes", ordering="yes_count")
+    def useful_yes(self, obj):
+        return obj.yes_count
+
+    @admin.display(description="useful: no", ordering="no_count")
+    def useful_no(self, obj):
+        return obj.no_count
+
+    @admin.display(description="preview")
+    def preview_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the issue to preview it."
+        return format_html('<a href="{}">Preview the issue as readers will see it</a>', obj.get_preview_url())
+
+    @admin.display(description="was this issue useful?")
+    def feedback_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:newsletters_feedback_changelist") + f"?issue__id__exact={obj.pk}"
+        return format_html(
+            '{} yes, {} no (<a href="{}">read the comments</a>)',
+            obj.feedback.filter(useful=True).count(),
+            obj.feedback.filter(useful=False).count(),
+            url,
+        )
+
+    def _each(self, request, queryset, service, done: str, **kwargs) -> None:
+        succeeded = 0
+        for issue in queryset:
+            try:
+                service(issue=issue, **kwargs)
+            except ValidationError as error:
+                self.message_user(request, f"{issue.label}: {_error_text(error)}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, f"{succeeded} issue{'s' if succeeded != 1 else ''} {done}.", messages.SUCCESS)
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        self._each(request, queryset, services.issue_publish, "published; subscribers have been emailed")
+
+    @admin.action(description="Schedule for a time…", permissions=["change"])
+    def schedule(self, request, queryset):
+        form = ScheduleForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            at = form.cleaned_data["publish_at"]
+            self._each(
+                request,
+                queryset,
+                services.issue_schedule,
+                f"scheduled for {timezone.localtime(at):%d %b %Y %H:%M}",
+                at=at,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Schedule issues",
+            "issues": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action": "schedule",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "newsletters/admin/schedule.html", context)
+
+    @admin.action(description="Unpublish", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._each(request, queryset, services.issue_unpublish, "unpublished")
+
+    @admin.action(description="Preview", permissions=["view"])
+    def preview(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select one issue to preview.", messages.WARNING)
+            return None
+        return HttpResponseRedirect(queryset.get().get_preview_url())
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["position", "title", "file", "file_type", "size_shown"]
+    readonly_fields = ["file_type", "size_shown"]
+
+    @admin.display(description="size")
+    def size_shown(self, obj):
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(obj.size) if obj.pk else "-"
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 0
+    fields = ["position", "organisation", "offers", "url"]
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "issue", "kind", "position", "documents", "author_agency"]
+    list_filter = ["issue__series", "kind", "tags"]
+    list_select_related = ["issue__series"]
+    search_fields = ["title", "summary", "author_name", "author_agency"]
+    autocomplete_fields = ["issue"]
+    inlines = [AttachmentInline, ResourceInline]
+    fields = [
+        "issue",
+        ("position", "kind"),
+        "title",
+        "slug",
+        "summary",
+        "body",
+        ("author_name", "author_role", "author_agency"),
+        "tags",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(document_count=Count("attachments"))
+
+    @admin.display(description="documents", ordering="document_count")
+    def documents(self, obj):
+        return obj.document_count
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["issue", "slug"] if obj is not None and obj.issue.was_ever_published else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and obj.issue.was_ever_published else self.prepopulated_fields
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "name", "agency", "submitted_at", "words", "status", "article"]
+    list_filter = ["status"]
+    list_select_related = ["article"]
+    search_fields = ["title", "name", "agency", "email"]
+    date_hierarchy = "submitted_at"
+    actions = ["accept", "decline"]
+    fields = [
+        ("name", "role"),
+        ("agency", "email"),
+        "title",
+        "text",
+        "words",
+        "consent_text",
+        "submitted_at",
+        ("status", "decided_at", "decided_by"),
+        "decision_note",
+        "article",
+    ]
+    readonly_fields = [
+        "name",
+        "role",
+        "agency",
+        "email",
+        "title",
+        "text",
+        "words",
+        "consent_text",
+        "submitted_at",
+        "status",
+        "decided_at",
+        "decided_by",
+        "decision_note",
+        "article",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="words")
+    def words(self, obj):
+        return obj.word_count
+
+    def _decide(self, request, queryset, *, form, title: str, action: str, done_text: str, decide):
+        queryset = queryset.filter(status=ContributionStatus.NEW)
+        if not queryset.exists():
+            self.message_user(request, "Select contributions that are still new.", messages.WARNING)
+            return None
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for contribution in queryset:
+                try:
+                    decide(contribution, form.cleaned_data)
+                except ValidationError as error:
+                    self.message_user(request, f"{contribution.title}: {_error_text(error)}", messages.ERROR)
+                else:
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    f"{done} contribution{'s' if done != 1 else ''} {done_text}; the contributor has been emailed.",
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "contributions": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "newsletters/admin/decide.html", context)
+
+    @admin.action(description="Accept into a draft issue…", permissions=["change"])
+    def accept(self, request, queryset):
+        form = AcceptContributionForm(request.POST if "apply" in request.POST else None)
+        return self._decide(
+            request,
+            queryset,
+            form=form,
+            title="Accept contributions",
+            action="accept",
+            done_text="accepted as draft articles",
+            decide=lambda contribution, data: services.contribution_accept(
+                contribution=contribution, issue=data["issue"], by=request.user, note=data["note"]
+            ),
+        )
+
+    @admin.action(description="Decline…", permissions=["change"])
+    def decline(self, request, queryset):
+        form = DeclineContributionForm(request.POST if "apply" in request.POST else None)
+        return self._decide(
+            request,
+            queryset,
+            form=form,
+            title="Decline contributions",
+            action="decline",
+            done_text="declined",
+            decide=lambda contribution, data: services.contribution_decline(
+                contribution=contribution, by=request.user, note=data["note"]
+            ),
+        )
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["issue", "useful", "comment", "created_at"]
+    list_filter = ["useful", "issue__series", "issue"]
+    list_select_related = ["issue__series"]
+    search_fields = ["comment"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["issue", "useful", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

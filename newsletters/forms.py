@@ -1,0 +1,163 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from django import forms
+from django.utils import timezone
+
+from .models import Issue, IssueStatus
+
+MIN_WORDS, MAX_WORDS = 200, 300
+CONSENT_TEXT = (
+    "I agree that the board may edit my article for length and style, publish it in the newsletter and on this "
+    "website with my name, role and agency, and keep my details for up to 1 year to contact me about it."
+)
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
+
+
+class ContributionForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=120, error_messages={"required": "Enter your name"})
+    role = forms.CharField(
+        label="Your role",
+        max_length=150,
+        help_text="For example, designated safeguarding lead or health visitor",
+        error_messages={"required": "Enter your role"},
+    )
+    agency = forms.CharField(
+        label="Your agency or organisation",
+        max_length=150,
+        error_messages={"required": "Enter the name of your agency or organisation"},
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        help_text="We will only use this to tell you whether we can publish your article",
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    title = forms.CharField(
+        label="Title of your article", max_length=200, error_messages={"required": "Enter a title for your article"}
+    )
+    text = forms.CharField(
+        label="Your article",
+        help_text=f"Between {MIN_WORDS} and {MAX_WORDS} words. Leave a blank line between paragraphs.",
+        widget=forms.Textarea,
+        max_length=10_000,
+        error_messages={"required": "Enter your article"},
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": "Tick the box to agree to how we will use your article and details"},
+    )
+
+    def __init__(self, *args, office_email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        where = (
+            f'<a class="govuk-link" href="mailto:{office_email}">{office_email}</a>'
+            if office_email
+            else "the board office"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("name", field_width="two-thirds"),
+                Field.text("role", field_width="two-thirds"),
+                Field.text("agency", field_width="two-thirds"),
+                Field.text("email", field_width="two-thirds", autocomplete="email", spellcheck="false"),
+                legend="About you",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("title"),
+                Field.textarea("text", rows=14),
+                HTML.inset(
+                    "You cannot upload files here. If you have photos, flyers or other documents to go with your "
+                    f"article, email them to {where} with your article's title in the subject line."
+                ),
+                legend="Your article",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.checkbox("consent"),
+            Submit("submit", "Send your article"),
+        )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        words = count_words(text)
+        if words < MIN_WORDS or words > MAX_WORDS:
+            word = "word" if words == 1 else "words"
+            raise forms.ValidationError(
+                f"Your article is {words} {word} long. It must be between {MIN_WORDS} and {MAX_WORDS} words."
+            )
+        return text
+
+
+class FeedbackForm(forms.Form):
+    useful = forms.TypedChoiceField(
+        label="Was this issue useful?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if this issue was useful"},
+    )
+    comment = forms.CharField(
+        label="What could be better? (optional)",
+        help_text="Do not include personal information about you or a child.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Your comment must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.radios("useful", legend_size=Size.MEDIUM, legend_tag="h2", inline=True),
+            Field.textarea("comment", rows=4),
+            Submit("submit", "Send feedback", css_class="govuk-button--secondary"),
+        )
+
+
+class ScheduleForm(forms.Form):
+    """The admin's "schedule" action: when the selected issues should appear."""
+
+    publish_at = forms.SplitDateTimeField(
+        label="Publication time",
+        help_text="Date (YYYY-MM-DD) and time (HH:MM), UK time.",
+        widget=forms.SplitDateTimeWidget(date_attrs={"type": "date"}, time_attrs={"type": "time"}),
+    )
+
+    def clean_publish_at(self):
+        value = self.cleaned_data["publish_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError("The publication time must be in the future.")
+        return value
+
+
+class AcceptContributionForm(forms.Form):
+    """The admin's "accept" action: which draft issue takes the article."""
+
+    issue = forms.ModelChoiceField(
+        queryset=Issue.objects.filter(status=IssueStatus.DRAFT).select_related("series"),
+        help_text="Only draft issues can take new articles.",
+    )
+    note = forms.CharField(
+        label="Note to the contributor (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DeclineContributionForm(forms.Form):
+    note = forms.CharField(
+        label="Note to the contributor (optional)",
+        required=False,
+        help_text="For example, why it does not fit the newsletter, or where else it could go.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

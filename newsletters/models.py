@@ -1,0 +1,385 @@
+"""Newsletter series, their issues and articles, and what readers send back.
+
+What the public may see is defined once, in ``IssueQuerySet.published()`` and
+``ArticleQuerySet.published()``: views, feeds, search and the sitemap all use it.
+A scheduled issue is simply a published issue whose publication time is still
+in the future, so it appears at that time with nothing needing to run.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from lscb_portal.core.richtext import RichTextField, heading_text, plain_text
+from lscb_portal.core.search import search_vector_field
+
+from .documents import DocumentType, validate_document
+
+# Series slugs share the /newsletters/ namespace with these pages.
+RESERVED_SERIES_SLUGS = {"topics", "contribute", "search", "feed", "preview", "files"}
+# Article slugs share /newsletters/<series>/<number>/ with these.
+RESERVED_ARTICLE_SLUGS = {"feedback", "feed", "files", "preview"}
+
+
+def validate_series_slug(value: str) -> None:
+    if value in RESERVED_SERIES_SLUGS:
+        raise ValidationError(f"“{value}” is used by another newsletter page. Choose a different web address.")
+
+
+def validate_article_slug(value: str) -> None:
+    if value in RESERVED_ARTICLE_SLUGS:
+        raise ValidationError(f"“{value}” is used by another page of the issue. Choose a different web address.")
+
+
+class Series(models.Model):
+    """A newsletter the board publishes, e.g. a quarterly newsletter or a frontline bulletin.
+
+    Each series is an email list of its own ("newsletters.series.<slug>").
+    """
+
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[validate_series_slug],
+        help_text="The series' web address. It cannot change once an issue is published.",
+    )
+    description = models.TextField(blank=True, help_text="One or two sentences: who it is for and how often.")
+    frequency = models.CharField(
+        max_length=60, blank=True, help_text="How often it comes out, in words, e.g. “Four times a year”."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
+    is_active = models.BooleanField(
+        "still published", default=True, help_text="Untick when the board stops the series; its archive stays."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletters:series", kwargs={"series": self.slug})
+
+    @property
+    def list_key(self) -> str:
+        return f"newsletters.series.{self.slug}"
+
+
+class IssueStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published or scheduled"
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        """Issues readers may see: published, and their publication time has come."""
+        return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=Now())
+
+    def scheduled(self):
+        return self.filter(status=IssueStatus.PUBLISHED, published_at__gt=Now())
+
+    def awaiting_mail(self):
+        """Published issues whose subscribers have not been emailed yet."""
+        return self.published().filter(subscribers_notified_at__isnull=True)
+
+    def in_reading_order(self):
+        return self.order_by("-published_at", "-number")
+
+
+class Issue(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="issues")
+    number = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)],
+        help_text="The issue number in its series. It is part of the web address and cannot change once published.",
+    )
+    title = models.CharField(
+        max_length=120, help_text="The edition's date or season as readers know it, e.g. “Summer 2018”."
+    )
+    status = models.CharField(max_length=10, choices=IssueStatus.choices, default=IssueStatus.DRAFT, editable=False)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set by the publish and schedule actions.",
+    )
+    subscribers_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    foreword = RichTextField(blank=True, help_text="The welcome from the Chair, Board Manager or a sub-group chair.")
+    foreword_by = models.CharField("signed by", max_length=120, blank=True, help_text="e.g. Jane Doe")
+    foreword_role = models.CharField(
+        "signatory's role", max_length=150, blank=True, help_text="e.g. Independent Chair of the Board"
+    )
+    next_edition_expected = models.DateField(
+        null=True, blank=True, help_text="Readers see the month and year, e.g. “September 2018”."
+    )
+    foreword_text = models.TextField(blank=True, editable=False)
+    search_vector = search_vector_field(a=["title"], c=["foreword_text"])
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["series", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="newsletters_issue_unique_number"),
+            models.CheckConstraint(
+                condition=Q(status=IssueStatus.DRAFT) | Q(published_at__isnull=False),
+                name="newsletters_issue_published_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="newsletters_issue_public"),
+            GinIndex(fields=["search_vector"], name="newsletters_issue_search"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series.title}, Issue {self.number} ({self.title})"
+
+    def save(self, *args, **kwargs):
+        self.foreword_text = plain_text(self.foreword)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletters:issue", kwargs={"series": self.series.slug, "number": self.number})
+
+    def get_preview_url(self) -> str:
+        return reverse("newsletters:preview", kwargs={"issue_id": self.pk})
+
+    @property
+    def label(self) -> str:
+        return f"Issue {self.number}: {self.title}"
+
+    @property
+    def state(self) -> str:
+        """Draft, Scheduled or Published, as editors think of it."""
+        if self.status == IssueStatus.DRAFT:
+            return "Draft"
+        if self.published_at and self.published_at > timezone.now():
+            return "Scheduled"
+        return "Published"
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == "Published"
+
+    @property
+    def was_ever_published(self) -> bool:
+        """Once readers may have seen it, its web address must not change."""
+        return self.published_at is not None
+
+
+class ArticleKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    BOARD_MEETING = "board_meeting", "Board meeting summary"
+    BUSINESS_PLAN = "business_plan", "Business plan priorities"
+    TRAINING = "training", "Training advert"
+    PROCEDURES = "procedures", "Procedures updated"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(issue__status=IssueStatus.PUBLISHED, issue__published_at__lte=Now())
+
+
+class Article(models.Model):
+    """One piece of an issue. Board meeting summaries and training adverts are articles too."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="articles")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Articles are listed in this order.")
+    kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.ARTICLE)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=80,
+        validators=[validate_article_slug],
+        help_text="The article's web address within the issue. It cannot change once the issue is published.",
+    )
+    summary = models.TextField(blank=True, help_text="One or two sentences shown in lists and search results.")
+    body = RichTextField(blank=True)
+    author_name = models.CharField(max_length=120, blank=True)
+    author_role = models.CharField(max_length=150, blank=True)
+    author_agency = models.CharField("author's agency", max_length=150, blank=True)
+    tags = TaggableManager(
+        "topics", blank=True, help_text="Topics, separated by commas, e.g. Neglect, Early help, Domestic abuse."
+    )
+    body_text = models.TextField(blank=True, editable=False)
+    headings_text = models.TextField(blank=True, editable=False)
+    search_vector = search_vector_field(a=["title"], b=["summary", "headings_text"], c=["body_text"])
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issue", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["issue", "slug"], name="newsletters_article_unique_slug")]
+        indexes = [GinIndex(fields=["search_vector"], name="newsletters_article_search")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:80] or "article"
+        self.body_text = plain_text(self.body)
+        self.headings_text = heading_text(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "newsletters:article",
+            kwargs={"series": self.issue.series.slug, "number": self.issue.number, "slug": self.slug},
+        )
+
+    @property
+    def anchor(self) -> str:
+        return f"article-{self.slug}"
+
+    @property
+    def byline(self) -> str:
+        return ", ".join(part for part in (self.author_name, self.author_role, self.author_agency) if part)
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"newsletters/attachments/{timezone.now():%Y/%m}/{filename}"
+
+
+def attachment_max_bytes() -> int:
+    return getattr(settings, "NEWSLETTER_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+class Attachment(models.Model):
+    """A document offered with an article: guidance, a flyer, a booking form."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200, help_text="What the document is, e.g. “Neglect toolkit (2018)”.")
+    file = models.FileField(
+        upload_to=attachment_path,
+        max_length=255,
+        validators=[validate_document],
+        help_text="PDF, Word (DOCX), PowerPoint (PPTX) or Excel (XLSX), up to 10 MB.",
+    )
+    file_type = models.CharField(max_length=4, choices=DocumentType.choices, editable=False)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The type shown to readers is the one the content proves, never the name's extension.
+        if self.file and not self.file_type:
+            self.file_type = validate_document(self.file)
+        if self.file:
+            self.size = self.file.size
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        article = self.article
+        return reverse(
+            "newsletters:attachment",
+            kwargs={
+                "series": article.issue.series.slug,
+                "number": article.issue.number,
+                "slug": article.slug,
+                "attachment_id": self.pk,
+            },
+        )
+
+    @property
+    def filename(self) -> str:
+        extension = DocumentType(self.file_type).extension if self.file_type else ""
+        return f"{slugify(self.title)[:80] or 'document'}.{extension}"
+
+
+class Resource(models.Model):
+    """A "further information and resources" line: who, what they offer, where."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="resources")
+    position = models.PositiveSmallIntegerField(default=0)
+    organisation = models.CharField(max_length=150)
+    offers = models.CharField("what it offers", max_length=300)
+    url = models.URLField("web address", max_length=500)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.organisation
+
+
+class ContributionStatus(models.TextChoices):
+    NEW = "new", "New"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Contribution(models.Model):
+    """An article offered by a practitioner through the public form."""
+
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=150)
+    agency = models.CharField(max_length=150)
+    email = models.EmailField("work email", max_length=254)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    consent_text = models.TextField(help_text="The wording the contributor agreed to.")
+    submitted_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(
+        max_length=10, choices=ContributionStatus.choices, default=ContributionStatus.NEW, editable=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    decision_note = models.TextField(
+        blank=True, help_text="Sent to the contributor with the outcome, e.g. why it was declined."
+    )
+    article = models.OneToOneField(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="contribution", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="newsletters_contrib_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.name})"
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+class Feedback(models.Model):
+    """A reader's answer to "Was this issue useful?"."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="feedback")
+    useful = models.BooleanField()
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{'Useful' if self.useful else 'Not useful'}: {self.issue}"

@@ -1,0 +1,215 @@
+"""Writes that enforce the newsletter's rules. Views, admin actions and jobs call these; nothing else does.
+
+Every service is keyword-only and atomic, and validates before it saves.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
+
+from lscb_portal.core.outbox import queue_email
+
+from . import emails, portal
+from .models import Article, Contribution, ContributionStatus, Feedback, Issue, IssueStatus
+
+
+def _locked(issue: Issue) -> Issue:
+    """The issue's row, locked until the caller's transaction ends, with fresh values."""
+    return Issue.objects.select_for_update().select_related("series").get(pk=issue.pk)
+
+
+def _refresh(issue: Issue, locked: Issue) -> Issue:
+    for field in ("status", "published_at", "subscribers_notified_at"):
+        setattr(issue, field, getattr(locked, field))
+    return issue
+
+
+@transaction.atomic
+def issue_publish(*, issue: Issue, at: datetime | None = None) -> Issue:
+    """Publish an issue now, or at ``at`` (a future time schedules it).
+
+    Readers see it from its publication time through ``Issue.objects.published()``
+    alone. Subscribers are emailed once that time has passed: at once when it
+    already has, otherwise by the periodic job. Publishing again after an
+    unpublish keeps the original publication time unless a new one is given,
+    and never emails anyone twice.
+    """
+    locked = _locked(issue)
+    if not locked.articles.exists():
+        raise ValidationError("Add at least one article before publishing the issue.")
+    now = timezone.now()
+    if at is None:
+        at = locked.published_at if locked.published_at and locked.published_at <= now else now
+    locked.status = IssueStatus.PUBLISHED
+    locked.published_at = at
+    locked.save(update_fields=["status", "published_at"])
+    if at <= now:
+        _notify_locked(locked)
+    return _refresh(issue, locked)
+
+
+@transaction.atomic
+def issue_schedule(*, issue: Issue, at: datetime) -> Issue:
+    """Publish an issue at a future time; it appears then with nothing needing to run."""
+    if at <= timezone.now():
+        raise ValidationError("The publication time must be in the future. To publish now, use “Publish now”.")
+    return issue_publish(issue=issue, at=at)
+
+
+@transaction.atomic
+def issue_unpublish(*, issue: Issue) -> Issue:
+    """Take an issue (or a scheduled one) off the site. Its web address is kept for when it returns."""
+    locked = _locked(issue)
+    locked.status = IssueStatus.DRAFT
+    locked.save(update_fields=["status"])
+    return _refresh(issue, locked)
+
+
+@transaction.atomic
+def issue_notify_subscribers(*, issue: Issue) -> int:
+    """Email the series' subscribers about a published issue, exactly once per issue.
+
+    The row lock makes concurrent calls (two editors publishing at the same
+    moment, the job running meanwhile) wait for each other; the first one sets
+    ``subscribers_notified_at`` and the others then send nothing. The outbox's
+    dedupe key (event and subscriber) is the second guard.
+    """
+    locked = _locked(issue)
+    sent = _notify_locked(locked)
+    _refresh(issue, locked)
+    return sent
+
+
+def _notify_locked(issue: Issue) -> int:
+    if issue.subscribers_notified_at is not None or not issue.is_public:
+        return 0
+    content = emails.issue_email(issue)
+    sent = portal.notify(
+        list_key=issue.series.list_key,
+        event_key=f"newsletters.issue:{issue.pk}",
+        build=lambda subscription: content,
+    )
+    issue.subscribers_notified_at = timezone.now()
+    issue.save(update_fields=["subscribers_notified_at"])
+    return sent
+
+
+def notify_due_issues() -> int:
+    """Email subscribers about every issue whose publication time has passed; how many issues."""
+    count = 0
+    for issue in Issue.objects.awaiting_mail().order_by("published_at"):
+        issue_notify_subscribers(issue=issue)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def contribution_submit(
+    *, name: str, role: str, agency: str, email: str, title: str, text: str, consent_text: str
+) -> Contribution:
+    """Keep an article offered through the public form for the board manager, and acknowledge it."""
+    contribution = Contribution(
+        name=name, role=role, agency=agency, email=email, title=title, text=text, consent_text=consent_text
+    )
+    contribution.full_clean()
+    contribution.save()
+    content = emails.contribution_received(contribution)
+    queue_email(
+        to=contribution.email,
+        subject=content.subject,
+        text=content.text,
+        category="newsletters.contribution",
+        dedupe_key=f"newsletters.contribution:{contribution.pk}:received",
+    )
+    return contribution
+
+
+def _locked_contribution(contribution: Contribution) -> Contribution:
+    locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if locked.status != ContributionStatus.NEW:
+        raise ValidationError(f"This contribution has already been {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _unique_slug(issue: Issue, title: str) -> str:
+    base = slugify(title)[:70] or "article"
+    taken = set(issue.articles.values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def contribution_accept(*, contribution: Contribution, issue: Issue, by=None, note: str = "") -> Article:
+    """Turn a contribution into a draft article at the end of an unpublished issue; tell the contributor."""
+    locked = _locked_contribution(contribution)
+    if issue.status != IssueStatus.DRAFT:
+        raise ValidationError("Choose an issue that is still a draft: published issues cannot take new articles.")
+    last = issue.articles.order_by("-position").values_list("position", flat=True).first()
+    paragraphs = [part.strip() for part in locked.text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+    article = Article.objects.create(
+        issue=issue,
+        position=(last or 0) + 1,
+        title=locked.title,
+        slug=_unique_slug(issue, locked.title),
+        body="".join(f"<p>{_escape(paragraph)}</p>" for paragraph in paragraphs),
+        author_name=locked.name,
+        author_role=locked.role,
+        author_agency=locked.agency,
+    )
+    locked.status = ContributionStatus.ACCEPTED
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.decision_note = note
+    locked.article = article
+    locked.save()
+    _send_outcome(locked, issue=issue)
+    _copy(contribution, locked)
+    return article
+
+
+@transaction.atomic
+def contribution_decline(*, contribution: Contribution, by=None, note: str = "") -> Contribution:
+    """Decline a contribution and tell the contributor, with the editor's note if there is one."""
+    locked = _locked_contribution(contribution)
+    locked.status = ContributionStatus.DECLINED
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.decision_note = note
+    locked.save()
+    _send_outcome(locked)
+    _copy(contribution, locked)
+    return contribution
+
+
+def _send_outcome(contribution: Contribution, *, issue: Issue | None = None) -> None:
+    content = emails.contribution_outcome(contribution, issue=issue)
+    queue_email(
+        to=contribution.email,
+        subject=content.subject,
+        text=content.text,
+        category="newsletters.contribution",
+        dedupe_key=f"newsletters.contribution:{contribution.pk}:{contribution.status}",
+    )
+
+
+def _copy(target: Contribution, source: Contribution) -> None:
+    for field in ("status", "decided_at", "decided_by_id", "decision_note", "article_id"):
+        setattr(target, field, getattr(source, field))
+
+
+def _escape(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
+
+
+@transaction.atomic
+def feedback_record(*, issue: Issue, useful: bool, comment: str = "") -> Feedback:
+    """Count a reader's answer to "Was this issue useful?" for a published issue."""
+    if not Issue.objects.published().filter(pk=issue.pk).exists():
+        raise ValidationError("Feedback can only be given on a published issue.")
+    return Feedback.objects.create(issue=issue, useful=useful, comment=comment.strip()[:2000])
