@@ -299,6 +299,9 @@ LOGGING = {
 EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
 SOLO_CACHE = None
 
+# Newsletters: the largest document an editor may attach to an article.
+NEWSLETTER_ATTACHMENT_MAX_BYTES = env_int("NEWSLETTER_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
 # Rate limits by form (core.ratelimit): {scope: {"email" | "ip": (attempts, seconds)}}; scopes not named here
 # get 5 an hour per email address and 300 an hour per IP address, times RATE_LIMIT_SCALE.
 RATE_LIMITS = {
