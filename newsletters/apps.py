@@ -6,7 +6,8 @@ class NewslettersConfig(AppConfig):
     verbose_name = "Newsletters"
 
     def ready(self):
+        from lscb_portal.core.subscriptions import register_list_provider
+
         from .lists import series_lists
-        from .portal import register_list_provider
 
         register_list_provider(series_lists)

@@ -4,9 +4,9 @@ from django.template.loader import render_to_string
 
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.models import BoardSettings
+from lscb_portal.core.subscriptions import EmailContent
 
 from .models import Contribution, Issue
-from .portal import EmailContent
 
 
 def issue_email(issue: Issue) -> EmailContent:

@@ -6,8 +6,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 
 from lscb_portal.core.links import absolute_url
-
-from .portal import DigestPart, MailingList
+from lscb_portal.core.subscriptions import DigestPart, MailingList
 
 LIST_PREFIX = "newsletters.series."
 

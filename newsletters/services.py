@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from lscb_portal.core import subscriptions
 from lscb_portal.core.outbox import queue_email
 
-from . import emails, portal
+from . import emails
 from .models import Article, Contribution, ContributionStatus, Feedback, Issue, IssueStatus
 
 
@@ -88,7 +89,7 @@ def _notify_locked(issue: Issue) -> int:
     if issue.subscribers_notified_at is not None or not issue.is_public:
         return 0
     content = emails.issue_email(issue)
-    sent = portal.notify(
+    sent = subscriptions.notify(
         list_key=issue.series.list_key,
         event_key=f"newsletters.issue:{issue.pk}",
         build=lambda subscription: content,

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from lscb_portal.core import ratelimit
 from lscb_portal.core.models import BoardSettings
 
-from . import portal, selectors, services
+from . import selectors, services
 from .documents import DocumentType
 from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm
 from .models import Attachment, Issue, Series
@@ -17,15 +18,6 @@ from .models import Attachment, Issue, Series
 
 def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("newsletters.view_issue")
-
-
-def _rate_limited(request, scope: str, *, email: str | None = None):
-    """None when the request may go ahead, else the 429 page in the portal's layout."""
-    try:
-        portal.rate_limit(request, scope, email=email)
-    except portal.RateLimited:
-        return render(request, "newsletters/rate_limited.html", status=429)
-    return None
 
 
 def index(request):
@@ -141,9 +133,7 @@ def attachment(request, series: str, number: int, slug: str, attachment_id: int)
 @require_POST
 def feedback(request, series: str, number: int):
     issue = selectors.issue_for_reading(series_slug=series, number=number)
-    limited = _rate_limited(request, "newsletters.feedback")
-    if limited:
-        return limited
+    ratelimit.check(request, "newsletters.feedback")
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return _issue_page(request, issue, preview=False, feedback_form=form)
@@ -179,9 +169,7 @@ def contribute(request):
     board = BoardSettings.get_solo()
     form = ContributionForm(request.POST or None, office_email=board.office_email)
     if request.method == "POST":
-        limited = _rate_limited(request, "newsletters.contribute", email=request.POST.get("email", "")[:254] or None)
-        if limited:
-            return limited
+        ratelimit.check(request, "newsletters.contribute", email=request.POST.get("email", "")[:254])
         if form.is_valid():
             data = form.cleaned_data
             services.contribution_submit(
