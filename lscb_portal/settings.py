@@ -7,6 +7,7 @@ stops the start with a message saying what to set. See README ("Settings").
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -87,7 +88,8 @@ INSTALLED_APPS = [
     "training",
     "procedures",
     "whitenoise.runserver_nostatic",
-    "django.contrib.admin",
+    # The admin with staff security: two-factor step, password reset, lockout page (core.admin_site).
+    "lscb_portal.core.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,6 +101,9 @@ INSTALLED_APPS = [
     "csp",
     "django_prose_editor",
     "procrastinate.contrib.django",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "simple_history",
     "solo",
     "taggit",
@@ -112,11 +117,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lscb_portal.core.middleware.PortalCSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "lscb_portal.core.middleware.RateLimitMiddleware",
+    "lscb_portal.core.security.StaffSecurityMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lscb_portal.urls"
@@ -229,6 +238,33 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 3600)
 # A form sent with a missing or stale token gets the portal's page, not Django's.
 CSRF_FAILURE_VIEW = "lscb_portal.pages.views.csrf_failure"
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Staff security (core.security). Staff need a second factor (an authenticator app) for the admin:
+# STAFF_2FA_REQUIRED is on whenever DEBUG is off, and may be turned off only in development or for a load
+# test on loopback. Logins lock after STAFF_LOCKOUT_FAILURES failures for one username from one IP address
+# (so nobody can lock a colleague out from elsewhere) for STAFF_LOCKOUT_MINUTES.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
+if not DEBUG and not STAFF_2FA_REQUIRED and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "STAFF_2FA_REQUIRED=0 is only for development or load tests on loopback: ALLOWED_HOSTS must be loopback."
+    )
+AUTHENTICATION_BACKENDS = [
+    "lscb_portal.core.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("STAFF_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out neither count nor extend the wait, so the page can say when to try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "lscb_portal.core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "lscb_portal.core.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The portal logs its own security events (lscb_portal.security); axes keeps its records in the database.
+AXES_VERBOSE = False
+# A password reset link works for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

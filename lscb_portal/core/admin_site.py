@@ -1,0 +1,58 @@
+"""The back office's admin site: Django's admin with the staff security steps around it.
+
+``admin_apps.PortalAdminConfig`` replaces ``django.contrib.admin`` in INSTALLED_APPS, so ``admin.site`` (where
+every app registers its models) is a ``PortalAdminSite``. On top of Django's admin it:
+
+- asks for the second factor after the password when ``STAFF_2FA_REQUIRED`` is on, and refuses every
+  admin page until the session has it (``security.needs_second_factor``);
+- counts login attempts against the per-address rate limit (django-axes does the per-account lockout);
+- adds staff password reset by email under ``/admin/password-reset/``.
+"""
+
+from django.contrib.admin import AdminSite
+from django.shortcuts import redirect
+from django.urls import path, reverse
+
+from . import ratelimit, security
+
+
+class PortalAdminSite(AdminSite):
+    site_header = "Board back office"
+    site_title = "Back office"
+    index_title = "What would you like to manage?"
+
+    def has_permission(self, request):
+        return super().has_permission(request) and not security.needs_second_factor(request)
+
+    def login(self, request, extra_context=None):
+        """Django's login, then the second factor when it is owed."""
+        if request.method == "POST":
+            # Generous per address: stops one address trying password after password across many accounts.
+            ratelimit.check(request, "admin.login")
+        next_url = request.POST.get("next") or request.GET.get("next") or ""
+        if security.needs_second_factor(request):
+            return redirect(security.second_factor_url(request, next_url=next_url))
+        extra_context = {**(extra_context or {}), "password_reset_url": reverse("admin:password_reset")}
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 302 and security.needs_second_factor(request):
+            return redirect(security.second_factor_url(request, next_url=response.url))
+        return response
+
+    def get_urls(self):
+        from . import auth_views
+
+        site = {"site": self}
+        own = [
+            path("two-factor/", auth_views.second_factor, site, name="two_factor"),
+            path("two-factor/set-up/", auth_views.second_factor_setup, site, name="two_factor_setup"),
+            path("password-reset/", auth_views.password_reset, site, name="password_reset"),
+            path("password-reset/sent/", auth_views.password_reset_sent, site, name="password_reset_done"),
+            path("password-reset/done/", auth_views.password_reset_complete, site, name="password_reset_complete"),
+            path(
+                "password-reset/<uidb64>/<token>/",
+                auth_views.password_reset_confirm,
+                site,
+                name="password_reset_confirm",
+            ),
+        ]
+        return own + super().get_urls()
