@@ -32,6 +32,7 @@ class Measurement:
     board: str = ""  # "large" or "demo"; empty for the reference
     result: WrkResult | None = None
     error: str = ""
+    bytes: int = 0
 
     @property
     def is_reference(self) -> bool:
@@ -50,6 +51,11 @@ class PageRow:
     reference_p99_ms: float | None
     errors: int = 0
     note: str = ""
+    bytes: int = 0
+
+    @property
+    def measured(self) -> bool:
+        return self.requests_per_s is not None
 
     @property
     def rate_ratio(self) -> float | None:
@@ -79,6 +85,7 @@ class PageRow:
             "page": self.page,
             "board": self.board,
             "path": self.path,
+            "bytes": self.bytes,
             "requests_per_s": self.requests_per_s,
             "p50_ms": self.p50_ms,
             "p99_ms": self.p99_ms,
@@ -114,6 +121,7 @@ def page_rows(measurements: list[Measurement]) -> list[PageRow]:
                 reference_p99_ms=reference_p99,
                 errors=result.errors if result else 0,
                 note=measurement.error,
+                bytes=measurement.bytes,
             )
         )
     return rows
@@ -157,9 +165,14 @@ class BoardComparison:
         change = self.time_change
         return change is not None and abs(change) <= MAX_BOARD_CHANGE
 
+    @property
+    def compared(self) -> bool:
+        return self.time_change is not None
+
     def as_json(self) -> dict:
         return {
             "page": self.page,
+            "compared": self.compared,
             "demo_rate_ratio": _round(self.demo_ratio, 3),
             "large_rate_ratio": _round(self.large_ratio, 3),
             "demo_p50_ms": self.demo_p50_ms,
@@ -244,21 +257,30 @@ def _yes_no(met: bool) -> str:
     return "yes" if met else "NO"
 
 
+def _kb(size: int) -> str:
+    return f"{size / 1024:,.1f} KB" if size else "–"
+
+
+def _verdict(row: "PageRow") -> str:
+    if not row.measured:
+        return f"not measured: {row.note}"
+    return _yes_no(row.target_met) + (f" ({row.errors} errors)" if row.errors else "")
+
+
 def table_lines(rows: list[PageRow]) -> list[str]:
     """The console table: page, requests/s, p50, p99, rate and p99 against the reference, target met."""
-    header = ("page", "board", "req/s", "p50", "p99", "ratio", "p99 ratio", "target met")
+    header = ("page", "board", "size", "req/s", "p50", "p99", "ratio", "p99 ratio", "target met")
     body = [
         (
             row.page,
             row.board,
+            _kb(row.bytes),
             _fmt(row.requests_per_s, ".0f"),
             _fmt(row.p50_ms, ".1f", " ms"),
             _fmt(row.p99_ms, ".1f", " ms"),
             _fmt(row.rate_ratio, ".0%"),
             _fmt(row.p99_ratio, ".2f", "×"),
-            _yes_no(row.target_met)
-            + (f" ({row.errors} errors)" if row.errors else "")
-            + (f" {row.note}" if row.note else ""),
+            _verdict(row),
         )
         for row in rows
     ]
@@ -290,15 +312,18 @@ def markdown(summary: dict) -> str:
         f"Reference (bare Django view, one indexed query, 20 rows, {summary['reference']['bytes']} bytes): "
         f"mean {summary['reference']['requests_per_s']:.0f} requests/s, p99 {summary['reference']['p99_ms']:.1f} ms.",
         "",
-        "| page | board | requests/s | p50 | p99 | rate vs reference | p99 vs reference | target met |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| page | board | size | requests/s | p50 | p99 | rate vs reference | p99 vs reference | target met |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in summary["pages"]:
+        if row["requests_per_s"] is None:
+            verdict = f"not measured: {row['note']}"
+        else:
+            verdict = _yes_no(row["target_met"]) + (f" ({row['errors']} errors)" if row["errors"] else "")
         lines.append(
-            f"| {row['page']} | {row['board']} | {_fmt(row['requests_per_s'], '.0f')} | "
+            f"| {row['page']} | {row['board']} | {_kb(row.get('bytes', 0))} | {_fmt(row['requests_per_s'], '.0f')} | "
             f"{_fmt(row['p50_ms'], '.1f', ' ms')} | {_fmt(row['p99_ms'], '.1f', ' ms')} | "
-            f"{_fmt(row['rate_ratio'], '.0%')} | {_fmt(row['p99_ratio'], '.2f', '×')} | "
-            f"{_yes_no(row['target_met'])}{' ' + row['note'] if row['note'] else ''} |"
+            f"{_fmt(row['rate_ratio'], '.0%')} | {_fmt(row['p99_ratio'], '.2f', '×')} | {verdict} |"
         )
     lines += [
         "",
@@ -311,10 +336,11 @@ def markdown(summary: dict) -> str:
         "| --- | ---: | ---: | ---: | --- |",
     ]
     for comparison in summary["boards"]:
+        verdict = _yes_no(comparison["target_met"]) if comparison["compared"] else "not compared"
         lines.append(
             f"| {comparison['page']} | {_fmt(comparison['demo_rate_ratio'], '.0%')} | "
             f"{_fmt(comparison['large_rate_ratio'], '.0%')} | {_fmt(comparison['time_change'], '+.0%')} | "
-            f"{_yes_no(comparison['target_met'])} |"
+            f"{verdict} |"
         )
     search = summary["search"]
     lines += [

@@ -73,7 +73,17 @@ def test_a_page_that_could_not_be_measured_is_never_met():
 
     assert row.rate_ratio is None
     assert not row.target_met
-    assert row.note == "answered 500"
+    assert report.table_lines([row])[1].endswith("not measured: answered 500")
+
+
+def test_a_page_measured_on_one_board_is_not_compared():
+    unmeasured = report.Measurement(page="issue", board="demo", path="", error="no published content on this board")
+    rows = report.page_rows([ref(500, 50), page("issue", "large", 200, 100), unmeasured, ref(500, 50)])
+
+    (comparison,) = report.board_comparisons(rows)
+
+    assert not comparison.compared
+    assert comparison.as_json()["compared"] is False
 
 
 def test_board_comparison_uses_reference_normalised_time():
@@ -120,9 +130,9 @@ def test_search_latency_target_is_p95_under_50_ms():
 
 
 def test_table_and_files_show_every_figure(tmp_path):
-    rows = report.page_rows(
-        [ref(500, 50), page("home", "large", 300, 90), page("home", "demo", 310, 80), ref(500, 50)]
-    )
+    home = page("home", "large", 300, 90)
+    home.bytes = 9216
+    rows = report.page_rows([ref(500, 50), home, page("home", "demo", 310, 80), ref(500, 50)])
     summary = {
         "date": "2026-11-23T14:05:00+00:00",
         "quick": True,
@@ -146,13 +156,25 @@ def test_table_and_files_show_every_figure(tmp_path):
     lines = report.table_lines(rows)
     latest, dated = report.write(summary, tmp_path)
 
-    assert lines[0].split() == ["page", "board", "req/s", "p50", "p99", "ratio", "p99", "ratio", "target", "met"]
+    assert lines[0].split() == [
+        "page",
+        "board",
+        "size",
+        "req/s",
+        "p50",
+        "p99",
+        "ratio",
+        "p99",
+        "ratio",
+        "target",
+        "met",
+    ]
     assert "60%" in lines[1]
     assert "1.80×" in lines[1]
     assert json.loads(latest.read_text())["pages"][0]["rate_ratio"] == 0.6
     assert dated.name == "2026-11-23-1405-quick.md"
     text = dated.read_text()
-    assert "| home | large | 300 | 45.0 ms | 90.0 ms | 60% | 1.80× | yes |" in text
+    assert "| home | large | 9.0 KB | 300 | 45.0 ms | 90.0 ms | 60% | 1.80× | yes |" in text
     assert "**Quick run**" in text
     assert "- chapter (large board) not measured: answered 500" in text
 
