@@ -1,0 +1,88 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from lscb_portal.core.models import Frequency
+from lscb_portal.core.subscriptions import get_list
+from tests.core.factories import SubscriptionFactory
+from training import selectors
+from training.models import BookingStatus, Delivery
+
+from .factories import BookingFactory, CourseFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_finds_published_courses_title_matches_first_with_a_safe_snippet():
+    CourseFactory(
+        title="Working with Families",
+        summary="Neglect is the most common reason for a child protection plan: health & care <b>together</b>.",
+    )
+    CourseFactory(title="Neglect: Using the Graded Care Profile", summary="A practical day on assessing neglect.")
+    CourseFactory(title="Neglect draft", summary="Not yet published.", is_published=False)
+
+    results = selectors.search("neglect")
+
+    assert [result.title for result in results] == ["Neglect: Using the Graded Care Profile", "Working with Families"]
+    assert results[0].kind == "Training course"
+    assert results[0].url == "/training/courses/neglect-graded-care-profile/" or results[0].url.startswith(
+        "/training/courses/"
+    )
+    snippet = results[1].snippet
+    assert "<mark>Neglect</mark>" in snippet
+    assert "<b>" not in snippet
+    assert "health &amp; care" in snippet
+
+
+def test_search_with_nothing_to_find_returns_nothing():
+    CourseFactory(title="Prevent Awareness")
+
+    assert selectors.search("") == []
+    assert selectors.search("zzzz") == []
+
+
+def test_sessions_with_places_for_the_home_page(django_assert_max_num_queries):
+    now = timezone.now()
+    open_session = SessionFactory(starts_at=now + datetime.timedelta(days=10), capacity=2)
+    full = SessionFactory(starts_at=now + datetime.timedelta(days=5), capacity=1)
+    BookingFactory(session=full)
+    SessionFactory(starts_at=now + datetime.timedelta(days=200))
+    for _ in range(20):
+        SessionFactory(starts_at=now + datetime.timedelta(days=12))
+
+    with django_assert_max_num_queries(1):
+        sessions = selectors.sessions_with_places(limit=6)
+        titles = [session.course.title for session in sessions]
+
+    assert sessions[0] == open_session
+    assert full not in sessions
+    assert len(titles) == 6
+    assert sessions[0].places_remaining() == 2
+
+
+def test_the_training_places_list_is_registered_with_a_digest_part():
+    mailing_list = get_list("training.alerts")
+    session = SessionFactory(
+        starts_at=timezone.now() + datetime.timedelta(days=8),
+        capacity=3,
+        course=CourseFactory(title="Online Safety for Practitioners", delivery=Delivery.ONLINE),
+    )
+    BookingFactory(session=session)
+    BookingFactory(session=session, status=BookingStatus.CANCELLED)
+    subscription = SubscriptionFactory(list_key="training.alerts", frequency=Frequency.WEEKLY)
+    now = timezone.now()
+
+    part = mailing_list.digest(subscription, now - datetime.timedelta(days=7), now)
+
+    assert mailing_list.title == "Training places"
+    assert part.title == "Training places"
+    assert "Online Safety for Practitioners" in part.text
+    assert "2 places left" in part.text
+    assert f"/training/sessions/{session.pk}/" in part.html
+
+
+def test_no_digest_part_when_nothing_has_places():
+    now = timezone.now()
+
+    assert get_list("training.alerts").digest(None, now - datetime.timedelta(days=7), now) is None

@@ -1,0 +1,441 @@
+"""The demo training programme: a year (April to March) of multi-agency courses.
+
+Past sessions, sessions nearly full, full with a waiting list, barely booked, one
+cancelled, and a morning and an afternoon run of one event; bookings from
+organisations across the sectors. Names and contact details are made up.
+Running it again changes nothing (everything is keyed on slugs, dates and references).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from lscb_portal.core.models import Organisation, Sector
+
+from .models import (
+    Audience,
+    Booking,
+    BookingNeeds,
+    BookingStatus,
+    Course,
+    Delivery,
+    EndReason,
+    Length,
+    Level,
+    Session,
+    SessionStatus,
+)
+from .workingdays import is_working_day
+
+ORGANISATIONS = [
+    ("Northbrook City Council Children's Social Care", Sector.SOCIAL_CARE),
+    ("Northbrook Police", Sector.POLICE),
+    ("Northbrook Community Health NHS Trust", Sector.HEALTH),
+    ("Riverside Primary School", Sector.EDUCATION),
+    ("St Anne's Church of England Academy", Sector.EDUCATION),
+    ("Northbrook College", Sector.EDUCATION),
+    ("Little Acorns Day Nursery", Sector.EARLY_YEARS),
+    ("Northbrook Probation Service", Sector.PROBATION),
+    ("Safe Harbour Domestic Abuse Service", Sector.VOLUNTARY),
+    ("Northbrook Youth Trust", Sector.VOLUNTARY),
+]
+
+FIRST_NAMES = [
+    "Amira", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Grace", "Harry", "Isla", "Jamal", "Kasia", "Liam",
+    "Maya", "Niamh", "Oscar", "Priya", "Rhys", "Sofia", "Tariq", "Una", "Viktor", "Wendy", "Yusuf", "Zara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ahmed", "Brennan", "Clarke", "Dlamini", "Evans", "Fraser", "Gill", "Hughes", "Iqbal", "Jones", "Kowalski",
+    "Lewis", "Morgan", "Nwosu", "O'Neill", "Patel", "Quinn", "Roberts", "Singh", "Taylor", "Walsh", "Young",
+]  # fmt: skip
+ROLES = {
+    Sector.SOCIAL_CARE: "Social worker",
+    Sector.POLICE: "Detective constable",
+    Sector.HEALTH: "Health visitor",
+    Sector.EDUCATION: "Designated safeguarding lead",
+    Sector.EARLY_YEARS: "Nursery manager",
+    Sector.PROBATION: "Probation officer",
+    Sector.VOLUNTARY: "Family support worker",
+}
+
+VENUES = [
+    ("Northminster House, 1st Floor", "Market Street\nNorthbrook", "NB1 4QT", "Step-free entrance on Market Street. "
+     "Hearing loop in the training room. Pay and display parking in Castle Street car park, 5 minutes' walk."),
+    ("Riverside Community Centre", "12 Mill Lane\nNorthbrook", "NB3 7HL", "Free parking on site. Level access "
+     "throughout; accessible toilet on the ground floor. Bus 14 stops outside."),
+    ("Northbrook Civic Centre, Committee Room 2", "Floor 3, Market Street\nNorthbrook", "NB1 4QT", "Lifts to all "
+     "floors. Northbrook station is a 10-minute walk."),
+]  # fmt: skip
+ONLINE = ("Microsoft Teams", "", "", "")
+
+TRAINERS = [
+    "Helen Marsh",
+    "Tomasz Nowak",
+    "Dr Ruth Okafor (Designated Doctor)",
+    "DS Kieran Walsh (Northbrook Police)",
+    "Sarah Lin (Safe Harbour)",
+]
+
+COURSES = [
+    {
+        "slug": "introduction-to-safeguarding-children",
+        "title": "An Introduction to Safeguarding Children",
+        "summary": "The basics for anyone new to working with children: what abuse and neglect look like, what to "
+        "do if you are worried, and how to share information safely.",
+        "aims": "<p>To give practitioners the confidence to recognise when a child may need help and to act on "
+        "it.</p>",
+        "outcomes": "<ul><li>Recognise the four categories of abuse and the signs of neglect</li><li>Know who to "
+        "tell and how to make a referral to the Children's Front Door</li><li>Understand when information can be "
+        "shared without consent</li></ul>",
+        "audience": Audience.EVERYONE,
+        "audience_detail": "Anyone in any agency who is new to working with children, young people or families.",
+        "level": Level.FOUNDATION,
+        "length": Length.HALF_DAY,
+        "topics": ["Early help", "Neglect"],
+        "times": ((9, 30), (12, 30)),
+        "capacity": 15,
+        "months": [4, 6, 9, 11, 1, 3],
+    },
+    {
+        "slug": "working-together-multi-agency-safeguarding",
+        "title": "Working Together: Multi-agency Safeguarding in Practice",
+        "summary": "How agencies work together from the first concern to a child protection plan: strategy "
+        "discussions, section 47 enquiries, conferences and core groups.",
+        "aims": "<p>To help practitioners play their part in multi-agency child protection work.</p>",
+        "outcomes": "<ul><li>Describe each stage of the child protection process</li><li>Contribute to a "
+        "conference report that keeps the child's voice at its centre</li><li>Challenge respectfully when you "
+        "disagree with a decision (escalation)</li></ul>",
+        "audience": Audience.EVERYONE,
+        "audience_detail": "Practitioners who take part in child protection conferences and core groups.",
+        "level": Level.INTERMEDIATE,
+        "length": Length.FULL_DAY,
+        "topics": ["Child protection", "Working Together"],
+        "times": ((9, 30), (16, 0)),
+        "capacity": 20,
+        "months": [5, 10, 2],
+    },
+    {
+        "slug": "exploitation-and-county-lines",
+        "title": "Child Sexual and Criminal Exploitation, including County Lines",
+        "summary": "Spotting the signs that a child is being groomed or exploited, understanding county lines, "
+        "and using the exploitation risk assessment and referral pathway.",
+        "aims": "<p>To help practitioners identify exploitation early and respond together.</p>",
+        "outcomes": "<ul><li>Recognise grooming, online and in person</li><li>Complete the exploitation risk "
+        "assessment</li><li>Know the role of the multi-agency exploitation panel</li></ul>",
+        "audience": Audience.EVERYONE,
+        "audience_detail": "Practitioners working with young people aged 10 to 18.",
+        "level": Level.INTERMEDIATE,
+        "length": Length.FULL_DAY,
+        "topics": ["Exploitation", "County lines"],
+        "times": ((9, 30), (16, 0)),
+        "capacity": 20,
+        "months": [7, 12, 3],
+    },
+    {
+        "slug": "domestic-abuse-impact-on-children",
+        "title": "Domestic Abuse: the Impact on Children",
+        "summary": "What living with domestic abuse does to children, how to ask about it safely, and which "
+        "local services can help.",
+        "aims": "<p>To improve how practitioners identify and respond to children living with domestic abuse.</p>",
+        "outcomes": "<ul><li>Understand coercive control and its effect on parenting</li><li>Use the DASH risk "
+        "checklist and know when to refer to MARAC</li></ul>",
+        "audience": Audience.EVERYONE,
+        "audience_detail": "",
+        "level": Level.INTERMEDIATE,
+        "length": Length.HALF_DAY,
+        "topics": ["Domestic abuse"],
+        "times": ((13, 30), (16, 30)),
+        "capacity": 15,
+        "months": [4, 8, 11, 2],
+        "non_attendance_charge": Decimal("40.00"),
+    },
+    {
+        "slug": "neglect-graded-care-profile",
+        "title": "Neglect: Using the Graded Care Profile",
+        "summary": "A practical day on assessing neglect with the Graded Care Profile 2, so that families and "
+        "agencies share one picture of a child's needs.",
+        "aims": "<p>To train practitioners to use the Graded Care Profile 2 in assessments.</p>",
+        "outcomes": "<ul><li>Complete a Graded Care Profile with a family</li><li>Use the scores to plan and "
+        "review support</li></ul>",
+        "audience": Audience.SPECIALISTS,
+        "audience_detail": "Practitioners who assess families: social workers, health visitors, family support.",
+        "eligibility": "I undertake assessments of children and families as part of my job.",
+        "level": Level.ADVANCED,
+        "length": Length.FULL_DAY,
+        "topics": ["Neglect"],
+        "times": ((9, 30), (16, 0)),
+        "capacity": 12,
+        "months": [6, 10, 1],
+        "non_attendance_charge": Decimal("60.00"),
+    },
+    {
+        "slug": "online-safety-for-practitioners",
+        "title": "Online Safety for Practitioners",
+        "summary": "Sexting, sextortion, online grooming and harmful content: what children tell us about their "
+        "lives online and how to respond.",
+        "aims": "<p>To bring practitioners' knowledge of children's online lives up to date.</p>",
+        "outcomes": "<ul><li>Respond to a report of nude image sharing</li><li>Know the reporting routes for "
+        "online harm</li></ul>",
+        "audience": Audience.EVERYONE,
+        "audience_detail": "",
+        "level": Level.FOUNDATION,
+        "length": Length.HOURS,
+        "length_hours": Decimal("2"),
+        "delivery": Delivery.ONLINE,
+        "topics": ["Online safety"],
+        "times": ((10, 0), (12, 0)),
+        "capacity": 40,
+        "months": [5, 9, 12, 3],
+    },
+    {
+        "slug": "prevent-and-radicalisation-awareness",
+        "title": "Prevent and Radicalisation Awareness",
+        "summary": "How people are drawn into extremism, what the Prevent duty asks of you, and when to make a "
+        "Prevent referral.",
+        "aims": "<p>To help practitioners meet the Prevent duty with confidence.</p>",
+        "outcomes": "<ul><li>Recognise vulnerability to radicalisation</li><li>Know the Channel panel "
+        "process</li></ul>",
+        "audience": Audience.EVERYONE,
+        "audience_detail": "",
+        "level": Level.FOUNDATION,
+        "length": Length.HOURS,
+        "length_hours": Decimal("1.5"),
+        "delivery": Delivery.ONLINE,
+        "topics": ["Prevent"],
+        "times": ((14, 0), (15, 30)),
+        "capacity": 50,
+        "months": [7, 11, 2],
+    },
+    {
+        "slug": "designated-safeguarding-lead-refresher",
+        "title": "Designated Safeguarding Lead Refresher",
+        "summary": "The two-yearly update for designated safeguarding leads in schools and colleges: changes to "
+        "statutory guidance, recording and learning from local cases.",
+        "aims": "<p>To keep designated safeguarding leads' knowledge current.</p>",
+        "outcomes": "<ul><li>Apply the latest statutory guidance for schools</li><li>Review your school's "
+        "safeguarding records against good practice</li></ul>",
+        "audience": Audience.SAFEGUARDING_LEADS,
+        "audience_detail": "Designated safeguarding leads and deputies in schools, colleges and early years.",
+        "eligibility": "I am a designated safeguarding lead or deputy.",
+        "level": Level.ADVANCED,
+        "length": Length.FULL_DAY,
+        "topics": ["Schools", "Child protection"],
+        "times": ((9, 0), (15, 30)),
+        "capacity": 24,
+        "per_organisation": 2,
+        "requires_manager_approval": True,
+        "fee": Decimal("75.00"),
+        "non_attendance_charge": Decimal("75.00"),
+        "months": [9, 1],
+    },
+    {
+        "slug": "learning-from-case-reviews",
+        "title": "Learning from Local Child Safeguarding Practice Reviews",
+        "summary": "What our recent reviews found, what has changed since, and what it means for your practice. "
+        "Run as a morning and an afternoon session with the same content.",
+        "aims": "<p>To share the learning from local reviews across every agency.</p>",
+        "outcomes": "<ul><li>Describe the key findings of the last two local reviews</li><li>Identify one change "
+        "to make in your own practice</li></ul>",
+        "audience": Audience.MANAGERS,
+        "audience_detail": "Managers and supervisors in every agency.",
+        "level": Level.ADVANCED,
+        "length": Length.HALF_DAY,
+        "topics": ["Case reviews"],
+        "times": ((9, 30), (12, 30)),
+        "afternoon": ((13, 30), (16, 30)),
+        "capacity": 30,
+        "months": [10, 12, 3],
+    },
+]
+
+# How full each session is, by its place in the year, as (share of places taken, people waiting).
+FILL_PATTERNS = [(1.0, 3), (0.9, 0), (0.5, 0), (0.07, 0), (1.0, 1), (0.75, 0)]
+
+
+def _upsert(model, lookup: dict, values: dict):
+    """update_or_create that saves only when something differs, so a second run writes no history."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+    return obj
+
+
+def _financial_year_start(today: datetime.date) -> datetime.date:
+    return datetime.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+def _session_day(year_start: datetime.date, month: int, course_index: int) -> datetime.date:
+    year = year_start.year if month >= 4 else year_start.year + 1
+    day = datetime.date(year, month, 6 + course_index * 2)
+    while day.weekday() not in (1, 2, 3) or not is_working_day(day):  # Tuesday to Thursday
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _at(day: datetime.date, time: tuple[int, int]) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(*time)))
+
+
+def _organisations() -> list[Organisation]:
+    organisations = []
+    for name, sector in ORGANISATIONS:
+        organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"sector": sector, "verified": True})
+        organisations.append(organisation)
+    return organisations
+
+
+def _person(n: int) -> tuple[str, str]:
+    first = FIRST_NAMES[n % len(FIRST_NAMES)]
+    last = LAST_NAMES[(n * 7) % len(LAST_NAMES)]
+    return first, last
+
+
+def _book(session: Session, n: int, status: str, organisations: list[Organisation], now) -> Booking:
+    first, last = _person(n)
+    # In UTC, so that the arithmetic is the same whether the session was just created or read back.
+    booked_at = session.starts_at.astimezone(datetime.UTC) - datetime.timedelta(days=30 - n % 20)
+    organisation = organisations[(n * 3 + session.pk) % len(organisations)]
+    domain = slugify(organisation.name)[:30] + ".example.org"
+    values = {
+        "session": session,
+        "sequence": session.pk * 1000 + n,
+        "attendee_name": f"{first} {last}",
+        "email": f"{slugify(first)}.{slugify(last)}{n}@{domain}",
+        "phone": f"01632 96{n % 10}{(n * 3) % 10}{(n * 7) % 10}{n % 7}",
+        "organisation": organisation,
+        "role": ROLES.get(organisation.sector, "Practitioner"),
+        "manager_name": "Jo Whitfield" if session.course.requires_manager_approval else "",
+        "manager_email": f"jo.whitfield@{domain}" if session.course.requires_manager_approval else "",
+        "status": status,
+        "eligibility_confirmed": bool(session.course.eligibility),
+        "created_at": booked_at,
+        "confirmed_at": booked_at
+        if status in (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.DID_NOT_ATTEND)
+        else None,
+    }
+    if session.status == SessionStatus.CANCELLED:
+        values.update(
+            status=BookingStatus.CANCELLED,
+            cancel_reason=EndReason.SESSION_CANCELLED,
+            cancelled_at=_cancelled_at(session),
+            confirmed_at=None,
+        )
+    return _upsert(Booking, {"reference": f"TR-D{session.pk:03d}{n:02d}"}, values)
+
+
+def _fill(session: Session, pattern: tuple[float, int], organisations, now) -> int:
+    share, waiting = pattern
+    past = session.starts_at <= now
+    limit = session.places_per_organisation
+    taken = max(1, round(session.capacity * share)) if share else 0
+    if limit:
+        # Keep within the per-organisation cap: at most ``limit`` places for each organisation.
+        taken = min(taken, limit * len(organisations))
+    count = 0
+    for n in range(taken):
+        if past:
+            status = BookingStatus.DID_NOT_ATTEND if n % 11 == 5 else BookingStatus.ATTENDED
+        else:
+            status = BookingStatus.CONFIRMED
+        _book(session, n, status, organisations, now)
+        count += 1
+    if not past and taken >= session.capacity:
+        for n in range(taken, taken + waiting):
+            _book(session, n, BookingStatus.WAITING, organisations, now)
+            count += 1
+    return count
+
+
+def load() -> str:
+    now = timezone.now()
+    year_start = _financial_year_start(timezone.localdate(now))
+    organisations = _organisations()
+    sessions = bookings = 0
+    cancelled = _session_to_cancel(year_start)
+    for index, spec in enumerate(COURSES):
+        course = _upsert(
+            Course,
+            {"slug": spec["slug"]},
+            {
+                "title": spec["title"],
+                "summary": spec["summary"],
+                "aims": spec["aims"],
+                "learning_outcomes": spec["outcomes"],
+                "audience": spec["audience"],
+                "audience_detail": spec["audience_detail"],
+                "eligibility": spec.get("eligibility", ""),
+                "level": spec["level"],
+                "length": spec["length"],
+                "length_hours": spec.get("length_hours"),
+                "delivery": spec.get("delivery", Delivery.IN_PERSON),
+                "fee": spec.get("fee", Decimal("0")),
+                "non_attendance_charge": spec.get("non_attendance_charge", Decimal("0")),
+                "requires_manager_approval": spec.get("requires_manager_approval", False),
+                "is_published": True,
+            },
+        )
+        course.topics.set(spec["topics"])
+        runs = [spec["times"]] + ([spec["afternoon"]] if "afternoon" in spec else [])
+        for run_index, month in enumerate(spec["months"]):
+            day = _session_day(year_start, month, index)
+            venue = ONLINE if spec.get("delivery") == Delivery.ONLINE else VENUES[(index + run_index) % len(VENUES)]
+            for times in runs:
+                session = _upsert(
+                    Session,
+                    {"course": course, "starts_at": _at(day, times[0])},
+                    {
+                        "ends_at": _at(day, times[1]),
+                        "venue_name": venue[0],
+                        "venue_address": venue[1],
+                        "venue_postcode": venue[2],
+                        "access_notes": venue[3],
+                        "joining_url": "https://teams.example.org/northbrook-training" if venue is ONLINE else "",
+                        "trainers": ", ".join(TRAINERS[(index + k) % len(TRAINERS)] for k in range(2)),
+                        "capacity": spec["capacity"],
+                        "places_per_organisation": spec.get("per_organisation"),
+                        **(
+                            {"status": SessionStatus.CANCELLED, "cancelled_reason": CANCELLED_REASON}
+                            if (course.slug, _at(day, times[0])) == cancelled
+                            else {}
+                        ),
+                    },
+                )
+                sessions += 1
+                pattern = FILL_PATTERNS[(index + run_index + sessions) % len(FILL_PATTERNS)]
+                bookings += _fill(session, pattern, organisations, now)
+    _needs(now)
+    return f"{len(COURSES)} courses, {sessions} sessions, {bookings} bookings"
+
+
+CANCELLED_REASON = "The trainer is unavailable. The course runs again later in the year."
+
+
+def _session_to_cancel(year_start: datetime.date) -> tuple[str, datetime.datetime]:
+    """The board cancelled the February run of the domestic abuse course."""
+    index = next(i for i, spec in enumerate(COURSES) if spec["slug"] == "domestic-abuse-impact-on-children")
+    spec = COURSES[index]
+    return spec["slug"], _at(_session_day(year_start, 2, index), spec["times"][0])
+
+
+def _cancelled_at(session: Session) -> datetime.datetime:
+    return session.starts_at.astimezone(datetime.UTC) - datetime.timedelta(days=10)
+
+
+def _needs(now) -> None:
+    future = Booking.objects.filter(status=BookingStatus.CONFIRMED, session__starts_at__gt=now).order_by("reference")
+    for n, booking in enumerate(future[:4]):
+        _upsert(
+            BookingNeeds,
+            {"booking": booking},
+            {
+                "access_needs": ["Step-free access, please", "", "A seat near the front: I lip-read", ""][n],
+                "dietary_needs": ["", "Vegetarian", "", "Gluten free"][n],
+            },
+        )
