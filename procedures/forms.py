@@ -24,10 +24,20 @@ class SearchForm(forms.Form):
         self.fields["q"].help_text = "For example: neglect, section 47, county lines"
 
 
+class RealDateField(DateInputField):
+    """A GOV.UK date input that says "enter a real date" for 31 February rather than Python's words."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as error:
+            raise forms.ValidationError("Date must be a real date, for example 27 3 2018") from error
+
+
 class AsAtForm(forms.Form):
     """A date to see a chapter as it stood then (for audits and case reviews)."""
 
-    date = DateInputField(label="Date", help_text="For example, 27 3 2018", require_all_fields=False)
+    date = RealDateField(label="Date", help_text="For example, 27 3 2018", require_all_fields=False)
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
