@@ -344,3 +344,15 @@ RATE_LIMITS = {
     "alerts.subscribe": {"email": (5, 3600), "ip": (300, 3600)},
     "alerts.manage_link": {"email": (5, 3600), "ip": (300, 3600)},
 }
+
+# Training: booking closes at TRAINING_CLOSE_TIME, TRAINING_CLOSE_WORKING_DAYS working days (England and Wales)
+# before a session unless the session says otherwise; a freed place is held for TRAINING_OFFER_HOURS (never past
+# the closing time); reminders go TRAINING_REMINDER_DAYS before; access and dietary needs are deleted
+# TRAINING_NEEDS_KEPT_DAYS after the session; "my training" links work for TRAINING_MY_LINK_DAYS.
+TRAINING_CLOSE_WORKING_DAYS = env_int("TRAINING_CLOSE_WORKING_DAYS", 2)
+TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48)
+TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 3)
+TRAINING_NEEDS_KEPT_DAYS = 7
+TRAINING_MY_LINK_DAYS = 3
+RATE_LIMITS["training.book"] = {"email": (10, 3600), "ip": (300, 3600)}
+RATE_LIMITS["training.my"] = {"email": (5, 3600), "ip": (300, 3600)}
