@@ -12,6 +12,7 @@ from axes.utils import reset as reset_lockouts
 from django.contrib.auth import views as auth
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
@@ -51,8 +52,8 @@ def signed_in_staff(view):
 def _wait_message(check: security.CodeCheck) -> str:
     if check.wait_until is not None:
         seconds = max(1, math.ceil((check.wait_until - timezone.now()).total_seconds()))
-        wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
-        return f"Too many wrong codes. Wait {wait}, then enter the code your app shows then."
+        wait = f"{seconds} second{pluralize(seconds)}" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+        return f"Too many wrong codes. Wait {wait}, then enter the code your app shows at that time."
     return "That code is not right. Check the time on your phone and enter the code your app shows now."
 
 

@@ -38,3 +38,32 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     subscriber = factory.SubFactory(SubscriberFactory)
     list_key = "procedures.updates"
     frequency = Frequency.IMMEDIATE
+
+
+STAFF_PASSWORD = "harbour-lantern-meadow-42"
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    """A back office account whose password is ``STAFF_PASSWORD``."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@partnership.example.org")
+    first_name = "Sam"
+    last_name = "Okafor"
+    is_staff = True
+    password = factory.django.Password(STAFF_PASSWORD)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app for a staff member."""
+
+    class Meta:
+        model = "otp_totp.TOTPDevice"
+
+    user = factory.SubFactory(StaffUserFactory)
+    name = "Authenticator app"
+    confirmed = True
