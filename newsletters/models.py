@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -85,11 +84,15 @@ class IssueStatus(models.TextChoices):
 
 class IssueQuerySet(models.QuerySet):
     def published(self):
-        """Issues readers may see: published, and their publication time has come."""
-        return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=Now())
+        """Issues readers may see: published, and their publication time has come.
+
+        The time is the application's clock when the query is built (not the
+        database's NOW(), which is the start of the transaction).
+        """
+        return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=timezone.now())
 
     def scheduled(self):
-        return self.filter(status=IssueStatus.PUBLISHED, published_at__gt=Now())
+        return self.filter(status=IssueStatus.PUBLISHED, published_at__gt=timezone.now())
 
     def awaiting_mail(self):
         """Published issues whose subscribers have not been emailed yet."""
@@ -192,7 +195,7 @@ class ArticleKind(models.TextChoices):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(issue__status=IssueStatus.PUBLISHED, issue__published_at__lte=Now())
+        return self.filter(issue__status=IssueStatus.PUBLISHED, issue__published_at__lte=timezone.now())
 
 
 class Article(models.Model):

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, TextField, Value, When
-from django.db.models.functions import Concat, ExtractYear
+from django.db.models.functions import Concat, ExtractYear, Replace
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +22,7 @@ from .models import Article, Issue, Series
 
 MAX_QUERY_LENGTH = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_MARK_START, _MARK_END = "\x02", "\x03"
+_MARK_START, _MARK_END = "\u27e6", "\u27e7"
 
 
 def active_series() -> QuerySet[Series]:
@@ -139,8 +139,11 @@ def _snippet(headline: str | None) -> SafeString:
 
 
 def _headline(expression, query):
+    # Postgres's headline parser reads "<…>" as markup and drops what follows a "<script>"; the
+    # stored text is plain, so angle brackets are only ever words and may become spaces.
+    text = Replace(Replace(expression, Value("<"), Value(" ")), Value(">"), Value(" "))
     return SearchHeadline(
-        expression,
+        text,
         query,
         config=CONFIG,
         start_sel=_MARK_START,
@@ -204,7 +207,7 @@ def search(q: str, *, limit: int = 20) -> list[SearchResult]:
     ]
     issues = (
         _ranked(Issue.objects.published(), query)
-        .annotate(headline=_headline("foreword_text", query))
+        .annotate(headline=_headline(F("foreword_text"), query))
         .select_related("series")
         .order_by("tier", "-rank", "-published_at")[:limit]
     )

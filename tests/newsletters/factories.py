@@ -60,8 +60,9 @@ def pdf_bytes() -> bytes:
 def office_bytes(part: str = "word/") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as package:
-        package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr(f"{part}document.xml", "<document/>")
+        # Fixed timestamps: the same parts always make the same bytes.
+        package.writestr(zipfile.ZipInfo("[Content_Types].xml", (2018, 6, 1, 9, 0, 0)), "<Types/>")
+        package.writestr(zipfile.ZipInfo(f"{part}document.xml", (2018, 6, 1, 9, 0, 0)), "<document/>")
     return buffer.getvalue()
 
 
