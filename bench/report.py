@@ -357,9 +357,10 @@ def markdown(summary: dict) -> str:
 
 
 def write(summary: dict, results_dir: Path) -> tuple[Path, Path]:
-    """Write latest.json and a dated markdown file; return their paths."""
+    """Write latest.json (latest-quick.json for a quick run) and a dated markdown file; return their paths."""
     results_dir.mkdir(parents=True, exist_ok=True)
-    latest = results_dir / "latest.json"
+    # A quick run never replaces the figures of the last full run.
+    latest = results_dir / ("latest-quick.json" if summary.get("quick") else "latest.json")
     latest.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     stamp = datetime.fromisoformat(summary["date"]).strftime("%Y-%m-%d-%H%M")
     dated = results_dir / f"{stamp}{'-quick' if summary.get('quick') else ''}.md"

@@ -1,8 +1,9 @@
 """``make bench``: the portal against a bare Django view, under the same server, in the same run.
 
-1. Prepares three dedicated databases beside the portal's own (``<name>_large``,
-   ``<name>_demo``, ``<name>_reference``): migrates them, loads the demo board
-   into both boards and seeds the large board with ``manage.py seed_large``.
+1. Prepares three dedicated databases beside the portal's own
+   (``<name>_bench_large``, ``…_demo``, ``…_reference``): recreates the two
+   boards, migrates them, loads the demo board into both and seeds the large
+   one with ``manage.py seed_large``.
 2. Serves each with gunicorn (bench/gunicorn.conf.py: 2 sync workers) with
    production settings (DEBUG=0, collectstatic first, persistent connections);
    requests carry ``X-Forwarded-Proto: https`` as they would behind the proxy.
@@ -99,17 +100,36 @@ def machine_info(database_url: str) -> dict:
     }
 
 
-def prepare_board(name: str, url: str, *, large: bool) -> list[dict]:
+def recreate_database(url: str) -> None:
+    """Drop the bench database (only ever a ``…_bench_…`` one) and create it empty."""
+    import psycopg
+
+    from lscb_portal.dbserver import _maintenance_url, ensure_database
+
+    maintenance, name = _maintenance_url(url)
+    if "_bench" not in name and not name.endswith("bench"):
+        raise SystemExit(f"refusing to drop {name!r}: not a bench database")
+    with psycopg.connect(maintenance.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    ensure_database(url)
+
+
+def prepare_board(name: str, url: str, *, large: bool, reuse: bool) -> list[dict]:
     from lscb_portal.dbserver import ensure_database
 
-    ensure_database(url)
+    # A fresh database each run: the demo board first, then the large board's rows around it, as on a new
+    # machine. --reuse keeps the last run's databases (quicker while working on the harness).
+    if reuse:
+        ensure_database(url)
+    else:
+        recreate_database(url)
     env = production_env(database_url=url, DJANGO_SETTINGS_MODULE="lscb_portal.settings")
     log(f"{name} board: migrate")
     manage("migrate", "--no-input", env=env)
     log(f"{name} board: load_demo")
     manage("load_demo", env=env)
     if large:
-        log("large board: seed_large (minutes the first time; it refuses to seed twice)")
+        log("large board: seed_large (a minute or two on a quiet machine)")
         started = time.monotonic()
         output = manage("seed_large", env=env, timeout=3600)
         for line in output.strip().splitlines():
@@ -190,6 +210,7 @@ def parse_args(argv):
         "--quick", action="store_true", help="2 s per page and 60 searches: checks the harness, figures not quotable"
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--reuse", action="store_true", help="keep the last run's boards instead of seeding afresh")
     args = parser.parse_args(argv)
     if args.quick:
         args.duration = min(args.duration, 2)
@@ -210,8 +231,8 @@ def main(argv=None) -> int:
     log(f"wrk: {wrk_path}; databases: {', '.join(urlsplit(url).path.lstrip('/') for url in urls.values())}")
 
     pages = {
-        "large": prepare_board("large", urls["large"], large=True),
-        "demo": prepare_board("demo", urls["demo"], large=False),
+        "large": prepare_board("large", urls["large"], large=True, reuse=args.reuse),
+        "demo": prepare_board("demo", urls["demo"], large=False, reuse=args.reuse),
     }
     log("reference: migrate and seed")
     reference_env = prepare_reference(urls["reference"])

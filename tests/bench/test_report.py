@@ -172,6 +172,7 @@ def test_table_and_files_show_every_figure(tmp_path):
     assert "60%" in lines[1]
     assert "1.80×" in lines[1]
     assert json.loads(latest.read_text())["pages"][0]["rate_ratio"] == 0.6
+    assert latest.name == "latest-quick.json"
     assert dated.name == "2026-11-23-1405-quick.md"
     text = dated.read_text()
     assert "| home | large | 9.0 KB | 300 | 45.0 ms | 90.0 ms | 60% | 1.80× | yes |" in text
