@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from lscb_portal.core.richtext import plain_text
-from lscb_portal.core.search import CONFIG, SearchResult
+from lscb_portal.core.search import CONFIG, SearchResult, SearchSource
 
 from .anchors import headings
 from .models import (
@@ -325,6 +325,7 @@ def search_hits(q: str, *, limit: int = SEARCH_LIMIT) -> list[Hit]:
             snippet=_snippet(snippet),
             date=version.chapter.updated_at,
             rank=float(version.rank) + (1.0 if version.tier == 0 else 0.0),
+            tier=1 if version.tier == 0 else 0,
         )
         hits.append(
             Hit(result=result, tier=version.tier, section=f"{section.number} {section.text}" if section else "")
@@ -337,12 +338,38 @@ def search_hits(q: str, *, limit: int = SEARCH_LIMIT) -> list[Hit]:
             snippet=_snippet(term.headline),
             date=None,
             rank=float(term.rank) + (1.0 if term.top_rank > 0 else 0.0),
+            tier=1 if term.top_rank > 0 else 0,
         )
         hits.append(Hit(result=result, tier=0 if term.top_rank > 0 else 1, section=""))
     hits.sort(key=lambda hit: (hit.tier, -hit.result.rank))
     return hits[:limit]
 
 
-def search(q: str) -> list[SearchResult]:
-    """For the site search: matching chapters and glossary terms as SearchResult items, best first."""
-    return [hit.result for hit in search_hits(q)]
+def search(q: str, *, limit: int = 20) -> list[SearchResult]:
+    """For the site search: matching chapters and glossary terms as SearchResult items, best first.
+
+    ``tier`` is 1 for a match in a title, old title, heading, summary or key word (the base's convention);
+    ``rank`` also carries that boost for callers that merge by rank alone.
+    """
+    return [hit.result for hit in search_hits(q, limit=limit)]
+
+
+def search_sources() -> list[SearchSource]:
+    """The manual's searchable rows for ``core.search.paginate_results`` (the site search's paged merge)."""
+    return [
+        SearchSource(
+            kind="Procedure",
+            queryset=ChapterVersion.objects.searchable().select_related("chapter"),
+            title="title",
+            date="chapter__updated_at",
+            url=lambda version: version.chapter.get_absolute_url(),
+            headline_field="body_text",
+        ),
+        SearchSource(
+            kind="Procedures glossary",
+            queryset=GlossaryTerm.objects.all(),
+            title="term",
+            url=lambda term: term.get_absolute_url(),
+            headline_field="definition",
+        ),
+    ]

@@ -89,3 +89,21 @@ def test_search_keeps_a_fixed_query_budget(client, django_assert_max_num_queries
     with django_assert_max_num_queries(4):
         response = client.get(reverse("procedures:search"), {"q": "neglect"})
     assert response.content.decode().count('class="lscb-results__item"') == 50
+
+
+def test_site_search_sources_find_chapters_and_terms(manual):
+    from lscb_portal.core.search import paginate_results
+    from procedures.selectors import search_sources
+
+    page = paginate_results("neglect", search_sources())
+    titles = [result.title for result in page]
+    assert set(titles) == {"Neglect", "Home conditions", "Working with families"}
+    assert titles[-1] == "Working with families"
+    glossary = paginate_results("core group", search_sources())
+    assert [result.url for result in glossary] == ["/procedures/glossary/#term-core-group"]
+
+
+def test_results_carry_the_base_s_tier(manual):
+    results = {result.title: result for result in search("neglect")}
+    assert results["Neglect"].tier == 1
+    assert results["Working with families"].tier == 0
