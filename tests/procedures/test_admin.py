@@ -170,3 +170,26 @@ def test_history_records_who_changed_a_chapter(admin_client):
     record = Chapter.history.filter(id=chapter.pk).order_by("-history_date").first()
     assert record.title == "Better working title"
     assert record.history_user.is_superuser
+
+
+def test_editor_forms_render(editor_client):
+    chapter = publish_new_chapter(title="Neglect", slug="neglect")
+    draft = UpdateRoundFactory(title="Draft round")
+    AmendmentFactory(update_round=draft, chapter=chapter)
+    pages = [
+        reverse("admin:procedures_updateround_add"),
+        reverse("admin:procedures_updateround_change", args=[draft.pk]),
+        reverse("admin:procedures_chapterversion_add") + f"?update_round={draft.pk}",
+        reverse("admin:procedures_chapter_change", args=[chapter.pk]),
+        reverse("admin:procedures_chapter_add"),
+        reverse("admin:procedures_glossaryterm_add"),
+        reverse("admin:procedures_manual_change"),
+        reverse("admin:procedures_chapter_history", args=[chapter.pk]),
+    ]
+    for url in pages:
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+    round_page = editor_client.get(reverse("admin:procedures_updateround_change", args=[draft.pk])).content.decode()
+    assert "Add a chapter text to this round" in round_page
+    add_page = editor_client.get(pages[2]).content.decode()
+    assert f'<option value="{draft.pk}" selected>Draft round</option>' in add_page
