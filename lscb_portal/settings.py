@@ -265,6 +265,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # A password reset link works for an hour.
 PASSWORD_RESET_TIMEOUT = 3600
+# Superusers can remove a lost authenticator app in the admin, but never see its key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

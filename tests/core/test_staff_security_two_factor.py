@@ -264,3 +264,17 @@ def test_relaxed_the_steps_send_staff_straight_on(client, settings):
 
     assert client.get(SETUP).url == INDEX
     assert not TOTPDevice.objects.exists()
+
+
+@time_machine.travel(START, tick=False)
+def test_a_superuser_can_remove_a_lost_app_but_never_sees_its_key(admin_client):
+    device = TOTPDeviceFactory()
+
+    change = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    qr_code = admin_client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
+    admin_client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+    assert qr_code.status_code == 403
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
