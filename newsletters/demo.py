@@ -117,7 +117,8 @@ asked what that meant for her." – a practitioner who took part in the review</
             "author": ("DS Kelly Brennan", "Exploitation Hub", "Northbrook Police"),
             "tags": ["Criminal exploitation", "County lines", "Missing children"],
             "body": """
-<p>Gangs use children and vulnerable adults to move drugs and money from cities to towns like ours. Children who
+<p>Gangs use children and vulnerable adults to move drugs and money from cities to towns like ours: this is known as
+county lines, after the phone lines used to take orders. Children who
 are groomed into this often do not see themselves as victims.</p>
 <h2>Signs to look out for</h2>
 <ol><li>Going missing, sometimes for days, and being found a long way from home.</li>
