@@ -1,8 +1,10 @@
 import logging
+import sys
 
+from django import db
 from django.conf import settings
 from django.db.utils import Error as DatabaseError
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -11,6 +13,9 @@ from django.views.decorators.csrf import requires_csrf_token
 from lscb_portal.core.outbox import delivery_health
 
 logger = logging.getLogger(__name__)
+
+# Errors that mean the database cannot be reached right now (restart, failover, network).
+DATABASE_OUTAGES = (db.OperationalError, db.InterfaceError)
 
 
 def home(request):
@@ -110,7 +115,15 @@ def server_error(request):
 
     The layout reads the board's settings from the database, so when the database
     is down the plain page (no database, no context processors) still answers.
+    A lost database is a temporary outage, not a fault: it answers 503 with
+    Retry-After, so clients and load balancers know to try again shortly.
     """
+    if isinstance(sys.exc_info()[1], DATABASE_OUTAGES):
+        logger.warning("Database unavailable: answering 503")
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        response["Cache-Control"] = "no-store"
+        return response
     try:
         return render(request, "500.html", status=500)
     except Exception:

@@ -134,9 +134,10 @@ def test_the_500_page_still_answers_when_the_database_is_down(visitor, board):
     assert "style=" not in html, "the strict CSP would block inline styles"
 
 
-def test_a_page_that_needs_the_database_gets_the_plain_500_page_when_it_is_down(visitor, board):
+def test_a_page_that_needs_the_database_gets_the_plain_503_page_when_it_is_down(visitor, board):
     with connection.execute_wrapper(DatabaseDown()):
         response = visitor.get("/contact/")
 
-    assert response.status_code == 500
-    assert "Sorry, there is a problem with the service" in response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "Sorry, the service is unavailable" in response.content.decode()
