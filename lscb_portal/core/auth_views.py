@@ -11,8 +11,8 @@ from functools import wraps
 from axes.utils import reset as reset_lockouts
 from django.contrib.auth import views as auth
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
