@@ -4,25 +4,18 @@ Everything here starts from ``Issue.objects.published()`` or
 ``Article.objects.published()``, so nothing unpublished or not yet due leaks.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, TextField, Value, When
+from django.db.models import Count, F, Prefetch, QuerySet, TextField, Value
 from django.db.models.functions import Concat, ExtractYear, Replace
 from django.shortcuts import get_object_or_404
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 
-from lscb_portal.core.search import CONFIG, SearchResult
+from lscb_portal.core.search import SearchResult, SearchSource, clean_query, merge_results
 
 from .models import Article, Issue, Series
-
-MAX_QUERY_LENGTH = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_MARK_START, _MARK_END = "\u27e6", "\u27e7"
 
 
 def active_series() -> QuerySet[Series]:
@@ -128,43 +121,34 @@ def topics() -> QuerySet[Tag]:
     )
 
 
-def clean_query(q: str) -> str:
-    """Any input becomes a query Postgres accepts: no control characters, bounded length."""
-    return " ".join(_CONTROL.sub(" ", q or "").split())[:MAX_QUERY_LENGTH]
+def _without_angle_brackets(expression):
+    """Postgres's headline parser reads "<…>" as markup and drops what follows "<script>"; the stored
+    text is plain, so angle brackets are only ever words and may become spaces in a snippet."""
+    return Replace(Replace(expression, Value("<"), Value(" ")), Value(">"), Value(" "))
 
 
-def _snippet(headline: str | None) -> SafeString:
-    text = escape(headline or "")
-    return mark_safe(text.replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>"))  # noqa: S308
-
-
-def _headline(expression, query):
-    # Postgres's headline parser reads "<…>" as markup and drops what follows a "<script>"; the
-    # stored text is plain, so angle brackets are only ever words and may become spaces.
-    text = Replace(Replace(expression, Value("<"), Value(" ")), Value(">"), Value(" "))
-    return SearchHeadline(
-        text,
-        query,
-        config=CONFIG,
-        start_sel=_MARK_START,
-        stop_sel=_MARK_END,
-        max_words=35,
-        min_words=15,
-        max_fragments=2,
-        fragment_delimiter=" … ",
+def _article_source() -> SearchSource:
+    return SearchSource(
+        kind="Newsletter article",
+        queryset=Article.objects.published().select_related("issue__series"),
+        date="issue__published_at",
+        headline_field=_without_angle_brackets(Concat("summary", Value(" "), "body_text", output_field=TextField())),
     )
 
 
-def _ranked(queryset, query: SearchQuery):
-    """Title matches first (tier 0), then by rank: titles are weighted above bodies."""
-    return (
-        queryset.annotate(title_vector=SearchVector("title", config=CONFIG))
-        .filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            tier=Case(When(title_vector=query, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        )
+def _issue_source() -> SearchSource:
+    return SearchSource(
+        kind="Newsletter issue",
+        queryset=Issue.objects.published().select_related("series"),
+        title=lambda issue: f"{issue.series.title}: {issue.label}",
+        date="published_at",
+        headline_field=_without_angle_brackets(F("foreword_text")),
     )
+
+
+def search_sources() -> list[SearchSource]:
+    """What the site search may find in the newsletters (for core.search.paginate_results)."""
+    return [_article_source(), _issue_source()]
 
 
 @dataclass(frozen=True)
@@ -174,18 +158,9 @@ class ArticleHit:
 
 
 def search_articles(q: str, *, limit: int = 50) -> list[ArticleHit]:
-    """Published articles matching ``q`` (websearch syntax: "quoted phrases", or, -not)."""
-    q = clean_query(q)
-    if not q:
-        return []
-    query = SearchQuery(q, search_type="websearch", config=CONFIG)
-    articles = (
-        _ranked(Article.objects.published(), query)
-        .annotate(headline=_headline(Concat("summary", Value(" "), "body_text", output_field=TextField()), query))
-        .select_related("issue__series")
-        .order_by("tier", "-rank", "-issue__published_at", "position")[:limit]
-    )
-    return [ArticleHit(article=article, snippet=_snippet(article.headline)) for article in articles]
+    """Published articles matching ``q`` (websearch syntax: "quoted phrases", or, -not), title matches first."""
+    articles = _article_source().search(clean_query(q))[:limit]
+    return [ArticleHit(article=article, snippet=mark_safe(article.snippet)) for article in articles]  # noqa: S308
 
 
 def search(q: str, *, limit: int = 20) -> list[SearchResult]:
@@ -193,36 +168,7 @@ def search(q: str, *, limit: int = 20) -> list[SearchResult]:
     q = clean_query(q)
     if not q:
         return []
-    query = SearchQuery(q, search_type="websearch", config=CONFIG)
-    results = [
-        SearchResult(
-            kind="Newsletter article",
-            title=hit.article.title,
-            url=hit.article.get_absolute_url(),
-            snippet=hit.snippet,
-            date=hit.article.issue.published_at,
-            rank=float(hit.article.rank) + (1.0 if hit.article.tier == 0 else 0.0),
-        )
-        for hit in search_articles(q, limit=limit)
-    ]
-    issues = (
-        _ranked(Issue.objects.published(), query)
-        .annotate(headline=_headline(F("foreword_text"), query))
-        .select_related("series")
-        .order_by("tier", "-rank", "-published_at")[:limit]
-    )
-    results += [
-        SearchResult(
-            kind="Newsletter issue",
-            title=f"{issue.series.title}: {issue.label}",
-            url=issue.get_absolute_url(),
-            snippet=_snippet(issue.headline),
-            date=issue.published_at,
-            rank=float(issue.rank) + (1.0 if issue.tier == 0 else 0.0),
-        )
-        for issue in issues
-    ]
-    return sorted(results, key=lambda result: result.rank, reverse=True)[:limit]
+    return merge_results(*(source.results(q, limit=limit) for source in search_sources()), limit=limit)
 
 
 def issues_published_between(*, series_slug: str, since: datetime, until: datetime) -> list[Issue]:

@@ -71,3 +71,12 @@ def test_site_search_selector_returns_search_results(articles):
     assert results[0].url.startswith("/newsletters/")
     assert all("draft" not in result.title for result in results)
     assert selectors.search("") == []
+
+
+def test_search_sources_feed_the_site_search_pages(articles):
+    from lscb_portal.core.search import paginate_results
+
+    page = paginate_results("neglect", selectors.search_sources(), page="abc")
+    titles = [result.title for result in page]
+    assert titles[0] == "Neglect toolkit launched"
+    assert "Neglect strategy draft" not in titles
