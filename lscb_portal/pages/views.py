@@ -12,6 +12,9 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from lscb_portal.core.outbox import delivery_health
 
+from . import home as home_page
+from .search import kind_links, page_links, site_search
+
 logger = logging.getLogger(__name__)
 
 # Errors that mean the database cannot be reached right now (restart, failover, network).
@@ -19,12 +22,13 @@ DATABASE_OUTAGES = (db.OperationalError, db.InterfaceError)
 
 
 def home(request):
-    return render(request, "pages/home.html")
+    return render(request, "pages/home.html", home_page.home_context())
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()
-    return render(request, "pages/search.html", {"query": query, "results": []})
+    found = site_search(request.GET.get("q", ""), kind_slugs=request.GET.getlist("kind"), page=request.GET.get("page"))
+    context = {"search": found, "query": found.query, "kind_links": kind_links(found), "pagination": page_links(found)}
+    return render(request, "pages/search.html", context)
 
 
 def accessibility(request):

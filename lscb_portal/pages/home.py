@@ -1,0 +1,38 @@
+"""The home page: what a practitioner came for, in one look and a fixed number of queries."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from newsletters import selectors as newsletter_selectors
+from procedures import selectors as procedure_selectors
+from training import selectors as training_selectors
+
+SESSIONS_AHEAD = timedelta(weeks=8)
+SESSIONS_SHOWN = 5
+AMENDMENTS_SHOWN = 5
+
+
+def home_context(*, now=None) -> dict:
+    """The latest issue, sessions with places in the next eight weeks and the latest procedure amendments.
+
+    Five queries whatever the number of issues, sessions, bookings or chapters (plus the
+    layout's own).
+    """
+    now = now or timezone.now()
+    issues = newsletter_selectors.latest_issues(limit=1)
+    sessions = training_selectors.sessions_with_places(within=SESSIONS_AHEAD, limit=SESSIONS_SHOWN + 1, now=now)
+    block = procedure_selectors.home_block()
+    amendments = []
+    if block.update_round is not None:
+        # Only this round's amendments: the window is the instant the round was published.
+        published = block.update_round.published_at
+        amendments = procedure_selectors.amendments_between(published, published + timedelta(microseconds=1))
+    return {
+        "latest_issue": issues[0] if issues else None,
+        "training_sessions": sessions[:SESSIONS_SHOWN],
+        "more_sessions": len(sessions) > SESSIONS_SHOWN,
+        "procedures": block,
+        "latest_amendments": amendments[:AMENDMENTS_SHOWN],
+        "more_amendments": max(len(amendments) - AMENDMENTS_SHOWN, 0),
+    }
