@@ -32,3 +32,18 @@ def needs_kept_for() -> datetime.timedelta:
 
 def my_training_link_age() -> datetime.timedelta:
     return datetime.timedelta(days=getattr(settings, "TRAINING_MY_LINK_DAYS", 3))
+
+
+def evaluation_after() -> datetime.timedelta:
+    """How long after a session attendees are asked for the impact evaluation (four weeks by default)."""
+    return datetime.timedelta(days=getattr(settings, "TRAINING_EVALUATION_AFTER_DAYS", 28))
+
+
+def evaluation_window() -> datetime.timedelta:
+    """How long the job keeps trying for sessions that ended that long ago (after a pause, say)."""
+    return datetime.timedelta(days=getattr(settings, "TRAINING_EVALUATION_WINDOW_DAYS", 30))
+
+
+def evaluation_link_age() -> datetime.timedelta:
+    """How long the evaluation link works after it is sent."""
+    return datetime.timedelta(days=getattr(settings, "TRAINING_EVALUATION_LINK_DAYS", 180))

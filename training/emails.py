@@ -168,3 +168,46 @@ def my_training_link(email: str, *, sent_at_key: str) -> None:
         dedupe_key=f"training.my:{email}:{sent_at_key}",
         context={"url": links.my_training_url(email), "days": conf.my_training_link_age().days},
     )
+
+
+def evaluation_request(booking: Booking) -> None:
+    _send(
+        template="evaluation_request",
+        to=booking.email,
+        subject=f"How has {booking.session.course.title} changed your practice? Evaluation and certificate",
+        dedupe_key=f"training.evaluation:{booking.reference}",
+        context={
+            **_booking_context(booking),
+            "evaluation_url": links.evaluation_url(booking),
+            "days": conf.evaluation_link_age().days,
+        },
+    )
+
+
+def certificate_ready(booking: Booking) -> None:
+    _send(
+        template="certificate_ready",
+        to=booking.email,
+        subject=f"Your certificate: {booking.session.course.title}",
+        dedupe_key=f"training.certificate:{booking.reference}",
+        context={**_booking_context(booking), "certificate_url": links.certificate_url(booking)},
+    )
+
+
+def attendees_message(booking: Booking, *, subject: str, message: str, key: str) -> None:
+    """A message from the training team to everyone booked on a session."""
+    _send(
+        template="attendees_message",
+        to=booking.email,
+        subject=subject,
+        dedupe_key=f"training.message:{key}:{booking.reference}",
+        context={**_booking_context(booking), "message": message},
+    )
+
+
+def render_places_alert(sessions: list[tuple[Session, str]]) -> str:
+    """The body of a "places remaining" alert (the base adds the footer and unsubscribe links)."""
+    return render_to_string(
+        "training/emails/places_alert.txt",
+        {"sessions": sessions, "programme_url": absolute_url("/training/"), "board": BoardSettings.get_solo()},
+    )

@@ -242,3 +242,56 @@ class ProgrammeFilterForm(forms.Form):
 
 def organisation_names() -> list[str]:
     return list(Organisation.objects.verified().order_by("name").values_list("name", flat=True))
+
+
+SCORE_CHOICES = [
+    ("1", "1 – very low"),
+    ("2", "2 – low"),
+    ("3", "3 – moderate"),
+    ("4", "4 – good"),
+    ("5", "5 – very good"),
+]
+
+
+def _score_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Choose a score for: {label[0].lower()}{label[1:]}"},
+    )
+
+
+class EvaluationForm(forms.Form):
+    knowledge_before = _score_field("Your knowledge of the subject before the course")
+    knowledge_after = _score_field("Your knowledge of the subject now")
+    confidence_before = _score_field("Your confidence to act on it before the course")
+    confidence_after = _score_field("Your confidence to act on it now")
+    practice_change = forms.CharField(
+        label="What will you do differently in your practice as a result of the course?",
+        help_text="For example, a conversation you will have, a check you will make, or a referral you would make.",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Tell us what you will do differently in your practice"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.radios("knowledge_before", legend_size=Size.SMALL, inline=True),
+                Field.radios("knowledge_after", legend_size=Size.SMALL, inline=True),
+                legend="Knowledge",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.radios("confidence_before", legend_size=Size.SMALL, inline=True),
+                Field.radios("confidence_after", legend_size=Size.SMALL, inline=True),
+                legend="Confidence",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.textarea("practice_change", label_size=Size.SMALL, max_characters=3000),
+            Button("submit", "Send the evaluation"),
+        )

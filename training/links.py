@@ -7,6 +7,7 @@ booking, an approval link cannot cancel one.
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.signing import BadLink, sign, unsign
@@ -18,6 +19,8 @@ BOOKING = "training.booking"
 APPROVAL = "training.approval"
 OFFER = "training.offer"
 MY_TRAINING = "training.my"
+EVALUATION = "training.evaluation"
+CERTIFICATE = "training.certificate"
 
 
 def _token_for(purpose: str, booking: Booking, expires_at: datetime.datetime) -> str:
@@ -90,3 +93,29 @@ def email_from_my_training_token(token: str) -> str:
 
 def my_training_url(email: str) -> str:
     return absolute_url(reverse("training:my_bookings", kwargs={"token": my_training_token(email)}))
+
+
+def evaluation_token(booking: Booking) -> str:
+    """The impact evaluation: valid for some months after it is sent."""
+    return _token_for(EVALUATION, booking, timezone.now() + conf.evaluation_link_age())
+
+
+def booking_from_evaluation_token(token: str) -> Booking:
+    return _booking_for(EVALUATION, token)
+
+
+def evaluation_url(booking: Booking) -> str:
+    return absolute_url(reverse("training:evaluation", kwargs={"token": evaluation_token(booking)}))
+
+
+def certificate_token(booking: Booking) -> str:
+    """A certificate is a lasting record, so its link does not expire."""
+    return sign(CERTIFICATE, {"b": booking.pk, "r": booking.reference})
+
+
+def booking_from_certificate_token(token: str) -> Booking:
+    return _booking_for(CERTIFICATE, token)
+
+
+def certificate_url(booking: Booking) -> str:
+    return absolute_url(reverse("training:certificate", kwargs={"token": certificate_token(booking)}))

@@ -10,6 +10,7 @@ import datetime
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -44,6 +45,12 @@ class Length(models.TextChoices):
     HALF_DAY = "half_day", "Half day"
     FULL_DAY = "full_day", "Full day"
     HOURS = "hours", "A number of hours"
+
+
+class ChargeBasis(models.TextChoices):
+    NONE = "none", "No charge"
+    LENGTH = "length", "By course length, at the charging policy's rates"
+    FIXED = "fixed", "A fixed amount for this course"
 
 
 class Delivery(models.TextChoices):
@@ -90,6 +97,21 @@ class Course(models.Model):
         default=Decimal("0"),
         help_text="Charged under the charging policy for a place not used and not cancelled before booking closes.",
     )
+    charge_basis = models.CharField(
+        "non-attendance charged",
+        max_length=10,
+        choices=ChargeBasis.choices,
+        default=ChargeBasis.LENGTH,
+        help_text="How a place not used (or cancelled after booking closed) is charged.",
+    )
+    non_partner_charge = models.DecimalField(
+        "fixed non-partner charge",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="For a fixed amount: what an organisation that is not a partner agency pays. "
+        "The non-attendance charge above is the partner amount.",
+    )
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IN_PERSON)
     requires_manager_approval = models.BooleanField(
         default=False, help_text="The booker's manager is emailed a link to approve or decline each booking."
@@ -117,6 +139,7 @@ class Course(models.Model):
             models.CheckConstraint(
                 condition=Q(fee__gte=0) & Q(non_attendance_charge__gte=0), name="training_course_charges_not_negative"
             ),
+            models.CheckConstraint(condition=Q(non_partner_charge__gte=0), name="training_course_non_partner_charge"),
         ]
 
     def __str__(self) -> str:
@@ -372,6 +395,8 @@ class Booking(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_from"
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attendance_marked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    evaluation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = BookingQuerySet.as_manager()
@@ -429,3 +454,104 @@ class BookingNeeds(models.Model):
 
     def __str__(self) -> str:
         return f"Needs for {self.booking.reference}"
+
+
+class LengthRate(models.Model):
+    """The charging policy: what a place not used costs, by course length, for partners and others."""
+
+    length = models.CharField(max_length=10, choices=Length.choices, unique=True)
+    partner_rate = models.DecimalField(max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
+    non_partner_rate = models.DecimalField(max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["length"]
+        verbose_name = "charging policy rate"
+        verbose_name_plural = "charging policy rates"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partner_rate__gte=0) & Q(non_partner_rate__gte=0), name="training_rate_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        unit = "per hour" if self.length == Length.HOURS else self.get_length_display().lower()
+        return f"{unit}: partners £{self.partner_rate}, others £{self.non_partner_rate}"
+
+
+class ChargeReason(models.TextChoices):
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    LATE_CANCELLATION = "late_cancellation", "Cancelled after booking closed"
+
+
+class ChargeQuerySet(models.QuerySet):
+    def payable(self):
+        return self.filter(waived_at__isnull=True)
+
+    def waived(self):
+        return self.filter(waived_at__isnull=False)
+
+
+class Charge(models.Model):
+    """What an organisation owes for a place not used. Raised by the services, never typed in."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="charge")
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="training_charges")
+    reason = models.CharField(max_length=20, choices=ChargeReason.choices)
+    partner_rate = models.BooleanField(help_text="Charged at the partner agencies' rate.")
+    amount = models.DecimalField(max_digits=7, decimal_places=2)
+    raised_at = models.DateTimeField(default=timezone.now)
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waived_reason = models.CharField(max_length=255, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invoiced_at = models.DateTimeField(null=True, blank=True, help_text="When it was exported for invoicing.")
+    history = HistoricalRecords()
+
+    objects = ChargeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="training_charge_positive"),
+            models.CheckConstraint(
+                condition=Q(waived_at__isnull=True) | ~Q(waived_reason=""), name="training_charge_waiver_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} for {self.booking.reference}"
+
+    @property
+    def is_waived(self) -> bool:
+        return self.waived_at is not None
+
+
+class Evaluation(models.Model):
+    """The delegate's impact evaluation; the certificate is issued once it is done."""
+
+    SCALE = [(n, str(n)) for n in range(1, 6)]
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="evaluation")
+    knowledge_before = models.PositiveSmallIntegerField(choices=SCALE)
+    knowledge_after = models.PositiveSmallIntegerField(choices=SCALE)
+    confidence_before = models.PositiveSmallIntegerField(choices=SCALE)
+    confidence_after = models.PositiveSmallIntegerField(choices=SCALE)
+    practice_change = models.TextField("what will change in practice")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(knowledge_before__range=(1, 5))
+                & Q(knowledge_after__range=(1, 5))
+                & Q(confidence_before__range=(1, 5))
+                & Q(confidence_after__range=(1, 5)),
+                name="training_evaluation_scores_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation for {self.booking.reference}"

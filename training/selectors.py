@@ -99,7 +99,7 @@ def bookings_for_email(*, email: str) -> list[Booking]:
     """Every booking made with an email address, newest session first ("my training")."""
     return list(
         Booking.objects.for_email(email)
-        .select_related("session__course", "organisation")
+        .select_related("session__course", "organisation", "evaluation")
         .order_by("-session__starts_at", "-created_at")
     )
 
@@ -119,7 +119,19 @@ def group_my_bookings(bookings: list[Booking], *, now: datetime.datetime | None 
         else:
             groups["upcoming"].append(booking)
     groups["upcoming"].sort(key=lambda booking: booking.session.starts_at)
+    attended = [booking for booking in groups["past"] if booking.status == BookingStatus.ATTENDED]
+    groups["certificates"] = [booking for booking in attended if _has_evaluation(booking)]
+    groups["evaluations_due"] = [
+        booking for booking in attended if booking.evaluation_sent_at and not _has_evaluation(booking)
+    ]
     return groups
+
+
+def _has_evaluation(booking: Booking) -> bool:
+    try:
+        return booking.evaluation is not None
+    except Booking.evaluation.RelatedObjectDoesNotExist:
+        return False
 
 
 _MARK_START, _MARK_STOP = "\x02", "\x03"

@@ -10,6 +10,7 @@ waiting list's order.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -17,7 +18,20 @@ from django.utils import timezone
 from lscb_portal.core.models import Organisation
 
 from . import conf, emails
-from .models import Booking, BookingNeeds, BookingStatus, EndReason, Session, SessionStatus
+from .models import (
+    Booking,
+    BookingNeeds,
+    BookingStatus,
+    Charge,
+    ChargeBasis,
+    ChargeReason,
+    EndReason,
+    Evaluation,
+    Length,
+    LengthRate,
+    Session,
+    SessionStatus,
+)
 
 
 class BookingRefused(Exception):
@@ -262,6 +276,8 @@ def booking_cancel(
         raise BookingRefused("This session has already started, so the booking can no longer be cancelled.")
     booking.late_cancellation = booking.holds_place and now >= session.booking_closes_at
     _end(booking, reason, now, EndReason(reason).label)
+    if booking.late_cancellation:
+        _raise_charge(booking, ChargeReason.LATE_CANCELLATION, now)
     emails.booking_cancelled(booking)
     _offer_free_places(session, now)
     return booking
@@ -449,3 +465,288 @@ def my_training_link_send(*, email: str, now: datetime.datetime | None = None) -
         return False
     emails.my_training_link(email, sent_at_key=str(int(now.timestamp())))
     return True
+
+
+# After the session: attendance, charges, evaluations.
+
+
+class ActionRefused(BookingRefused):
+    """A back-office action that the rules do not allow (the message says why)."""
+
+
+def charge_due(*, booking: Booking) -> tuple[Decimal, bool]:
+    """What the charging policy asks for a place not used: (amount, at the partner rate?)."""
+    course = booking.session.course
+    partner = booking.organisation.is_partner
+    if course.charge_basis == ChargeBasis.NONE:
+        return Decimal("0"), partner
+    if course.charge_basis == ChargeBasis.FIXED:
+        return (course.non_attendance_charge if partner else course.non_partner_charge), partner
+    rate = LengthRate.objects.filter(length=course.length).first()
+    if rate is None:
+        return Decimal("0"), partner
+    amount = rate.partner_rate if partner else rate.non_partner_rate
+    if course.length == Length.HOURS:
+        amount = (amount * (course.length_hours or 0)).quantize(Decimal("0.01"))
+    return amount, partner
+
+
+def _raise_charge(booking: Booking, reason: ChargeReason, now: datetime.datetime) -> Charge | None:
+    amount, partner = charge_due(booking=booking)
+    if amount <= 0:
+        return None
+    charge, _ = Charge.objects.update_or_create(
+        booking=booking,
+        defaults={
+            "organisation": booking.organisation,
+            "reason": reason,
+            "partner_rate": partner,
+            "amount": amount,
+            "raised_at": now,
+            "waived_at": None,
+            "waived_reason": "",
+            "waived_by": None,
+        },
+    )
+    return charge
+
+
+MARKABLE = [BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.DID_NOT_ATTEND]
+
+
+@transaction.atomic
+def attendance_mark(
+    *, session: Session, attended: list[int], did_not_attend: list[int], now: datetime.datetime | None = None
+) -> int:
+    """Record who came (booking ids) once the session has started. Returns how many bookings changed.
+
+    Non-attendance raises the charge due under the charging policy; correcting a
+    mark to "attended" removes a charge that has not been invoiced.
+    """
+    now = now or timezone.now()
+    session = _locked_session(session.pk)
+    if session.status == SessionStatus.CANCELLED:
+        raise ActionRefused("This session was cancelled, so there is no attendance to record.")
+    if session.starts_at > now:
+        raise ActionRefused("Attendance can be recorded once the session has started.")
+    if set(attended) & set(did_not_attend):
+        raise ActionRefused("A delegate cannot be marked both as attended and as not attending.")
+    wanted = dict.fromkeys(attended, BookingStatus.ATTENDED) | dict.fromkeys(
+        did_not_attend, BookingStatus.DID_NOT_ATTEND
+    )
+    bookings = session.bookings.filter(pk__in=wanted, status__in=MARKABLE).select_related("organisation")
+    changed = 0
+    for booking in bookings:
+        status = wanted[booking.pk]
+        if booking.status == status:
+            continue
+        booking.session = session
+        booking.status = status
+        booking.attendance_marked_at = now
+        _save(booking, f"Marked as {BookingStatus(status).label.lower()}", ["status", "attendance_marked_at"])
+        if status == BookingStatus.DID_NOT_ATTEND:
+            _raise_charge(booking, ChargeReason.DID_NOT_ATTEND, now)
+        else:
+            Charge.objects.filter(booking=booking, invoiced_at__isnull=True).delete()
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def charge_waive(*, charge: Charge, reason: str, by=None, now: datetime.datetime | None = None) -> Charge:
+    """Waive a charge. A reason is required: the board's report shows what was waived and why."""
+    now = now or timezone.now()
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ActionRefused("Give a reason for waiving the charge.", field="reason")
+    charge = Charge.objects.select_for_update().get(pk=charge.pk)
+    if charge.waived_at is not None:
+        raise ActionRefused("This charge has already been waived.")
+    charge.waived_at = now
+    charge.waived_reason = reason[:255]
+    charge.waived_by = by
+    charge._change_reason = "Waived"
+    charge.save(update_fields=["waived_at", "waived_reason", "waived_by"])
+    return charge
+
+
+@transaction.atomic
+def charges_mark_invoiced(*, charges, now: datetime.datetime | None = None) -> int:
+    """Record that payable charges were exported for invoicing (so each is invoiced once)."""
+    now = now or timezone.now()
+    return Charge.objects.filter(
+        pk__in=[c.pk for c in charges], invoiced_at__isnull=True, waived_at__isnull=True
+    ).update(invoiced_at=now)
+
+
+def evaluations_send(*, now: datetime.datetime | None = None) -> int:
+    """Email each attendee the impact evaluation a set time after their session. Each is asked once.
+
+    Sessions long past (before the evaluation window) are left alone, so turning the job on
+    never mails people about training from years ago.
+    """
+    now = now or timezone.now()
+    after = conf.evaluation_after()
+    due = Booking.objects.filter(
+        status=BookingStatus.ATTENDED,
+        evaluation_sent_at__isnull=True,
+        evaluation__isnull=True,
+        session__ends_at__lte=now - after,
+        session__ends_at__gt=now - after - conf.evaluation_window(),
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(due):
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("session__course", "organisation")
+                .filter(pk=pk, evaluation_sent_at__isnull=True)
+                .first()
+            )
+            if booking is None:
+                continue
+            emails.evaluation_request(booking)
+            booking.evaluation_sent_at = now
+            _save(booking, "Evaluation sent", ["evaluation_sent_at"])
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class EvaluationAnswers:
+    knowledge_before: int
+    knowledge_after: int
+    confidence_before: int
+    confidence_after: int
+    practice_change: str
+
+
+@transaction.atomic
+def evaluation_submit(
+    *, booking: Booking, answers: EvaluationAnswers, now: datetime.datetime | None = None
+) -> Evaluation:
+    """Record the delegate's evaluation; from then on their certificate is available."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().select_related("session__course").get(pk=booking.pk)
+    if booking.status != BookingStatus.ATTENDED:
+        raise ActionRefused("Only delegates recorded as attending the session can complete its evaluation.")
+    if Evaluation.objects.filter(booking=booking).exists():
+        raise ActionRefused("You have already completed this evaluation. Your certificate is ready.")
+    scores = [answers.knowledge_before, answers.knowledge_after, answers.confidence_before, answers.confidence_after]
+    if any(score not in range(1, 6) for score in scores):
+        raise ActionRefused("Choose a score from 1 to 5 for each question.")
+    practice_change = answers.practice_change.strip()
+    if not practice_change:
+        raise ActionRefused("Tell us what you will do differently in your practice.", field="practice_change")
+    evaluation = Evaluation.objects.create(
+        booking=booking,
+        knowledge_before=answers.knowledge_before,
+        knowledge_after=answers.knowledge_after,
+        confidence_before=answers.confidence_before,
+        confidence_after=answers.confidence_after,
+        practice_change=practice_change,
+        submitted_at=now,
+    )
+    emails.certificate_ready(booking)
+    return evaluation
+
+
+def certificate_available(booking: Booking) -> bool:
+    return booking.status == BookingStatus.ATTENDED and Evaluation.objects.filter(booking=booking).exists()
+
+
+# Back-office actions.
+
+
+@transaction.atomic
+def waiting_place_offer_now(*, session: Session, now: datetime.datetime | None = None) -> Booking:
+    """Offer a free place to the next person waiting, straight away, even after booking has closed.
+
+    For the administrator who knows a place is free (a late cancellation, say) and wants it used:
+    the offer lasts the usual time, but never past the start of the session.
+    """
+    now = now or timezone.now()
+    session = _locked_session(session.pk)
+    if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
+        raise ActionRefused(f"{session}: the session has been cancelled or has started.")
+    if _places_taken(session) >= session.capacity:
+        raise ActionRefused(f"{session}: no place is free. Raise the number of places first.")
+    booking = session.bookings.waiting().first()
+    if booking is None:
+        raise ActionRefused(f"{session}: nobody is on the waiting list.")
+    booking.session = session
+    booking.status = BookingStatus.OFFERED
+    booking.offer_expires_at = min(now + conf.offer_time(), session.starts_at)
+    _save(booking, "Place offered by the training team", ["status", "offer_expires_at"])
+    emails.place_offered(booking)
+    return booking
+
+
+@transaction.atomic
+def attendees_email(*, session: Session, subject: str, message: str, key: str) -> int:
+    """Email everyone holding a place on a session. ``key`` identifies this message (sent once each)."""
+    subject, message = subject.strip(), message.strip()
+    if not subject or not message:
+        raise ActionRefused("Enter a subject and a message.")
+    bookings = session.bookings.filter(status__in=[BookingStatus.CONFIRMED, BookingStatus.ATTENDED]).select_related(
+        "session__course", "organisation"
+    )
+    count = 0
+    for booking in bookings:
+        emails.attendees_message(booking, subject=subject, message=message, key=key)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def places_alert_send(*, sessions, now: datetime.datetime | None = None) -> int:
+    """Tell the training alerts list (immediate subscribers) about sessions that still have places.
+
+    Only sessions open for booking with places left count; each subscriber hears about a given
+    set of sessions once. Returns how many emails were queued.
+    """
+    from lscb_portal.core.links import absolute_url
+    from lscb_portal.core.subscriptions import EmailContent, notify
+
+    from .alerts import LIST_KEY
+
+    now = now or timezone.now()
+    open_sessions = list(
+        Session.objects.open_for_booking(now)
+        .filter(pk__in=[session.pk for session in sessions])
+        .select_related("course")
+        .has_places()
+        .order_by("starts_at")
+    )
+    if not open_sessions:
+        raise ActionRefused("None of the chosen sessions is open for booking with places left.")
+    text = emails.render_places_alert([(session, absolute_url(session)) for session in open_sessions])
+    content = EmailContent(
+        subject=f"Training places available: {len(open_sessions)} "
+        f"{'session' if len(open_sessions) == 1 else 'sessions'} coming up",
+        text=text,
+    )
+    event_key = "training.places:" + ",".join(str(session.pk) for session in open_sessions) + f":{now:%Y%m%d}"
+    return notify(list_key=LIST_KEY, event_key=event_key, build=lambda subscription: content)
+
+
+@transaction.atomic
+def organisation_merge(*, source: Organisation, into: Organisation) -> int:
+    """Merge an unverified organisation typed by a booker into the right record.
+
+    Its bookings and charges move to the record, so caps and the board's report count one
+    organisation. Returns how many bookings moved.
+    """
+    if source.pk == into.pk:
+        raise ActionRefused("Choose a different organisation to merge into.")
+    source = Organisation.objects.select_for_update().get(pk=source.pk)
+    if source.verified:
+        raise ActionRefused(f"{source.name} is verified: only unverified organisations can be merged.")
+    if into.merged_into_id:
+        raise ActionRefused(f"{into.name} has itself been merged; choose the organisation it was merged into.")
+    moved = Booking.objects.filter(organisation=source).update(organisation=into)
+    Charge.objects.filter(organisation=source).update(organisation=into)
+    source.merged_into = into
+    source._change_reason = f"Merged into {into.name}"
+    source.save(update_fields=["merged_into"])
+    return moved

@@ -30,3 +30,10 @@ def send_reminders(timestamp: int) -> int:
 def delete_needs(timestamp: int) -> int:
     """Delete access and dietary needs a week after each session."""
     return services.needs_delete_expired(now=_at(timestamp))
+
+
+@app.periodic(cron="0 9 * * *")
+@app.task(name="training.send_evaluations")
+def send_evaluations(timestamp: int) -> int:
+    """Ask attendees for the impact evaluation a set time (four weeks by default) after their session."""
+    return services.evaluations_send(now=_at(timestamp))

@@ -16,6 +16,9 @@ urlpatterns = [
     path("bookings/<str:token>/transfer/", views.booking_transfer, name="booking_transfer"),
     path("offers/<str:token>/", views.offer, name="offer"),
     path("approvals/<str:token>/", views.approval, name="approval"),
+    path("evaluations/<str:token>/", views.evaluation, name="evaluation"),
+    path("certificates/<str:token>/", views.certificate, name="certificate"),
+    path("certificates/<str:token>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("my/", views.my_training, name="my_training"),
     path("my/<str:token>/", views.my_bookings, name="my_bookings"),
 ]

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from lscb_portal.core import ratelimit
 from lscb_portal.core.signing import BadLink, signed_link_page
 
-from . import ics, links, selectors, services
-from .forms import BookingForm, MyTrainingForm, ProgrammeFilterForm, TransferForm, organisation_names
+from . import certificates, ics, links, selectors, services
+from .forms import BookingForm, EvaluationForm, MyTrainingForm, ProgrammeFilterForm, TransferForm, organisation_names
 from .models import Booking, BookingStatus, Session
 
 BOOKED_SESSION_KEY = "training_booked"
@@ -288,4 +288,70 @@ def my_bookings(request, token: str):
     for item in bookings:
         item.link = reverse("training:booking", kwargs={"token": links.booking_token(item)})
     groups = selectors.group_my_bookings(bookings)
+    for item in groups["evaluations_due"]:
+        item.evaluation_link = reverse("training:evaluation", kwargs={"token": links.evaluation_token(item)})
+    for item in groups["certificates"]:
+        item.certificate_link = reverse("training:certificate", kwargs={"token": links.certificate_token(item)})
     return render(request, "training/my_bookings.html", {"email": email, "groups": groups, "count": len(bookings)})
+
+
+@signed_link_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def evaluation(request, token: str):
+    try:
+        found = links.booking_from_evaluation_token(token)
+    except BadLink as problem:
+        return _bad_link(request, problem)
+    if services.certificate_available(found):
+        return redirect("training:certificate", token=links.certificate_token(found))
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_submit(booking=found, answers=services.EvaluationAnswers(**form.cleaned_data))
+        except services.BookingRefused as refused:
+            _add_refusal(form, refused)
+        else:
+            messages.success(request, "Thank you. Your evaluation has been sent and your certificate is ready.")
+            return redirect("training:certificate", token=links.certificate_token(found))
+    context = {
+        "booking": found,
+        "session": found.session,
+        "form": form,
+        "can_evaluate": found.status == BookingStatus.ATTENDED,
+    }
+    return render(request, "training/evaluation.html", context)
+
+
+def _certificate_booking(request, token: str):
+    try:
+        found = links.booking_from_certificate_token(token)
+    except BadLink as problem:
+        return None, _bad_link(request, problem)
+    if not services.certificate_available(found):
+        evaluation_url = (
+            reverse("training:evaluation", kwargs={"token": links.evaluation_token(found)})
+            if found.status == BookingStatus.ATTENDED
+            else ""
+        )
+        context = {"booking": found, "session": found.session, "evaluation_url": evaluation_url}
+        return None, render(request, "training/certificate_unavailable.html", context, status=403)
+    return found, None
+
+
+@signed_link_page
+def certificate(request, token: str):
+    found, problem = _certificate_booking(request, token)
+    if problem:
+        return problem
+    context = {"booking": found, "session": found.session, "course": found.session.course, "token": token}
+    return render(request, "training/certificate.html", context)
+
+
+@signed_link_page
+def certificate_pdf(request, token: str):
+    found, problem = _certificate_booking(request, token)
+    if problem:
+        return problem
+    response = HttpResponse(certificates.certificate_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{found.reference}.pdf"'
+    return response

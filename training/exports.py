@@ -1,0 +1,131 @@
+"""Files for the back office: session registers (CSV and XLSX) and charges for invoicing (CSV)."""
+
+import csv
+import io
+
+from django.utils import timezone
+
+from .models import Booking, BookingStatus, Session
+
+REGISTER_STATUSES = [
+    BookingStatus.CONFIRMED,
+    BookingStatus.ATTENDED,
+    BookingStatus.DID_NOT_ATTEND,
+    BookingStatus.PENDING_APPROVAL,
+    BookingStatus.OFFERED,
+]
+REGISTER_HEADER = [
+    "Session",
+    "Date",
+    "Reference",
+    "Name",
+    "Job title",
+    "Organisation",
+    "Sector",
+    "Email",
+    "Phone",
+    "Status",
+]
+CHARGE_HEADER = [
+    "Organisation",
+    "Partner agency",
+    "Reference",
+    "Delegate",
+    "Course",
+    "Session date",
+    "Reason",
+    "Rate",
+    "Amount (GBP)",
+    "Raised",
+]
+
+
+def register_bookings(sessions) -> list[Booking]:
+    """Everyone holding a place on the sessions, by session then name. One query."""
+    return list(
+        Booking.objects.filter(session__in=sessions, status__in=REGISTER_STATUSES)
+        .select_related("session__course", "organisation")
+        .order_by("session__starts_at", "session_id", "attendee_name")
+    )
+
+
+def _register_rows(sessions) -> list[list[str]]:
+    rows = []
+    for booking in register_bookings(sessions):
+        session: Session = booking.session
+        rows.append(
+            [
+                session.course.title,
+                timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M"),
+                booking.reference,
+                booking.attendee_name,
+                booking.role,
+                booking.organisation.name,
+                booking.organisation.get_sector_display(),
+                booking.email,
+                booking.phone,
+                booking.get_status_display(),
+            ]
+        )
+    return rows
+
+
+def _safe_cell(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe_cell(str(cell)) for cell in row])
+    return buffer.getvalue()
+
+
+def register_csv(sessions) -> str:
+    return _csv(REGISTER_HEADER, _register_rows(sessions))
+
+
+def register_xlsx(sessions) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Register"
+    sheet.append(REGISTER_HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in _register_rows(sessions):
+        sheet.append([_safe_cell(cell) for cell in row])
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHIJ", [40, 17, 11, 25, 25, 35, 22, 35, 16, 18], strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def charges_csv(charges) -> str:
+    rows = []
+    for charge in charges.select_related("organisation", "booking__session__course").order_by(
+        "organisation__name", "raised_at"
+    ):
+        session = charge.booking.session
+        rows.append(
+            [
+                charge.organisation.name,
+                "Yes" if charge.organisation.is_partner else "No",
+                charge.booking.reference,
+                charge.booking.attendee_name,
+                session.course.title,
+                timezone.localtime(session.starts_at).strftime("%d/%m/%Y"),
+                charge.get_reason_display(),
+                "Partner" if charge.partner_rate else "Non-partner",
+                f"{charge.amount:.2f}",
+                timezone.localtime(charge.raised_at).strftime("%d/%m/%Y"),
+            ]
+        )
+    return _csv(CHARGE_HEADER, rows)
