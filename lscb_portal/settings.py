@@ -347,6 +347,16 @@ RATE_LIMITS = {
     "alerts.manage_link": {"email": (5, 3600), "ip": (300, 3600)},
 }
 
+# Privacy (UK GDPR): how long personal data is kept; the daily core.apply_retention job applies these and the
+# privacy notice quotes them. Booking details are anonymised PRIVACY_BOOKINGS_KEPT_YEARS after the session; access
+# and dietary needs deleted PRIVACY_NEEDS_KEPT_DAYS after it; unconfirmed alert sign-ups deleted after
+# PRIVACY_UNCONFIRMED_SUBSCRIBERS_KEPT_DAYS; newsletter contributions and feedback after
+# PRIVACY_CONTRIBUTIONS_KEPT_DAYS.
+PRIVACY_BOOKINGS_KEPT_YEARS = env_int("PRIVACY_BOOKINGS_KEPT_YEARS", 6)
+PRIVACY_NEEDS_KEPT_DAYS = env_int("PRIVACY_NEEDS_KEPT_DAYS", 7)
+PRIVACY_UNCONFIRMED_SUBSCRIBERS_KEPT_DAYS = env_int("PRIVACY_UNCONFIRMED_SUBSCRIBERS_KEPT_DAYS", 7)
+PRIVACY_CONTRIBUTIONS_KEPT_DAYS = env_int("PRIVACY_CONTRIBUTIONS_KEPT_DAYS", 365)
+
 # Training: booking closes at TRAINING_CLOSE_TIME, TRAINING_CLOSE_WORKING_DAYS working days (England and Wales)
 # before a session unless the session says otherwise; a freed place is held for TRAINING_OFFER_HOURS (never past
 # the closing time); reminders go TRAINING_REMINDER_DAYS before; access and dietary needs are deleted
@@ -354,7 +364,7 @@ RATE_LIMITS = {
 TRAINING_CLOSE_WORKING_DAYS = env_int("TRAINING_CLOSE_WORKING_DAYS", 2)
 TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48)
 TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 3)
-TRAINING_NEEDS_KEPT_DAYS = 7
+TRAINING_NEEDS_KEPT_DAYS = PRIVACY_NEEDS_KEPT_DAYS
 TRAINING_MY_LINK_DAYS = 3
 RATE_LIMITS["training.book"] = {"email": (10, 3600), "ip": (300, 3600)}
 RATE_LIMITS["training.my"] = {"email": (5, 3600), "ip": (300, 3600)}

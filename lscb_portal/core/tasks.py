@@ -58,3 +58,14 @@ def clean_up_alerts_data(timestamp: int) -> None:
     now = datetime.fromtimestamp(timestamp, tz=UTC)
     ratelimit.delete_old_counters(now=now)
     subscriptions.purge_stale_subscribers(now=now)
+
+
+@app.periodic(cron="40 3 * * *")
+@app.task(name="core.apply_retention", queueing_lock="core.apply_retention")
+def apply_retention(timestamp: int) -> dict:
+    """Daily: anonymise or delete personal data past its retention period, in every app (core.privacy)."""
+    from datetime import UTC, datetime
+
+    from . import privacy
+
+    return privacy.apply_retention(now=datetime.fromtimestamp(timestamp, tz=UTC))

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from lscb_portal.core.outbox import delivery_health
+from lscb_portal.core.privacy import retention_notice
 
 from . import home as home_page
 from .search import kind_links, page_links, site_search
@@ -48,33 +49,8 @@ def cookies(request):
 
 
 def retention_table() -> list[dict]:
-    """What the portal keeps and for how long, as the privacy notice states it."""
-    return [
-        {
-            "title": "Email alerts",
-            "what": "Your email address and the lists you chose",
-            "why": "To send you the alerts you asked for",
-            "how_long": "Until you unsubscribe; sign-ups that are never confirmed are deleted after 7 days",
-        },
-        {
-            "title": "Training bookings",
-            "what": "Name, work email, phone, organisation, role and manager",
-            "why": "To run the session, keep the register and report on training to the board",
-            "how_long": "Anonymised 6 years after the session",
-        },
-        {
-            "title": "Access and dietary needs",
-            "what": "What you tell us when you book",
-            "why": "To make the session accessible for you",
-            "how_long": "Deleted 1 week after the session",
-        },
-        {
-            "title": "Newsletter contributions and feedback",
-            "what": "Your name, email address, article and comments",
-            "why": "To consider your article and improve the newsletter",
-            "how_long": "Deleted after 1 year",
-        },
-    ]
+    """What the portal keeps and for how long, as the privacy notice states it (periods from the settings)."""
+    return retention_notice()
 
 
 def contact(request):
