@@ -6,9 +6,11 @@ class NewslettersConfig(AppConfig):
     verbose_name = "Newsletters"
 
     def ready(self):
+        from lscb_portal.core import roles
+
+        roles.register_area("newsletters", roles.BOARD_MANAGERS)
         from lscb_portal.core.subscriptions import register_list_provider
 
         from .lists import series_lists
 
         register_list_provider(series_lists)
-        from . import privacy  # noqa: F401  (registers this app's personal data with the base)

@@ -6,6 +6,9 @@ class ProceduresConfig(AppConfig):
     verbose_name = "Procedures"
 
     def ready(self):
+        from lscb_portal.core import roles
+
+        roles.register_area("procedures", roles.PROCEDURE_EDITORS)
         from lscb_portal.core.subscriptions import MailingList, register_list
 
         from .emails import digest_part
@@ -20,4 +23,3 @@ class ProceduresConfig(AppConfig):
                 digest=digest_part,
             )
         )
-        from . import privacy  # noqa: F401  (registers this app's personal data with the base)

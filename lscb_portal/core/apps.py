@@ -10,3 +10,12 @@ class CoreConfig(AppConfig):
     name = "lscb_portal.core"
     label = "core"
     verbose_name = "Board and mail"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import roles
+
+        roles.register_area("core", roles.BOARD_MANAGERS, models=roles.BOARD_MANAGER_MODELS)
+        roles.register_area("core", roles.TRAINING_ADMINISTRATORS, models=["organisation", "historicalorganisation"])
+        post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="core.sync_roles")

@@ -110,3 +110,16 @@ def test_board_settings_history_is_shown_in_the_admin(db, admin_client):
     page = admin_client.get(reverse("admin:core_boardsettings_history", args=[board.pk]))
     assert page.status_code == 200
     assert "Kingsmere Safeguarding Children Board" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_and_their_grants_survive_a_flush():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    for role, area in AREAS.items():
+        group = Group.objects.get(name=role)
+        granted = {f"{p.content_type.app_label}.{p.content_type.model}" for p in group.permissions.all()}
+        for item in area:
+            assert any(label == item or label.startswith(f"{item}.") for label in granted), (role, item)
