@@ -368,3 +368,7 @@ TRAINING_NEEDS_KEPT_DAYS = PRIVACY_NEEDS_KEPT_DAYS
 TRAINING_MY_LINK_DAYS = 3
 RATE_LIMITS["training.book"] = {"email": (10, 3600), "ip": (300, 3600)}
 RATE_LIMITS["training.my"] = {"email": (5, 3600), "ip": (300, 3600)}
+# The impact evaluation is emailed TRAINING_EVALUATION_AFTER_DAYS after a session (the certificate follows it);
+# its link works for TRAINING_EVALUATION_LINK_DAYS.
+TRAINING_EVALUATION_AFTER_DAYS = env_int("TRAINING_EVALUATION_AFTER_DAYS", 28)
+TRAINING_EVALUATION_LINK_DAYS = 180

@@ -19,9 +19,13 @@ from .models import (
     Booking,
     BookingNeeds,
     BookingStatus,
+    Charge,
+    ChargeBasis,
+    ChargeReason,
     Course,
     Delivery,
     EndReason,
+    Evaluation,
     Length,
     Level,
     Session,
@@ -377,6 +381,8 @@ def load() -> str:
                 "delivery": spec.get("delivery", Delivery.IN_PERSON),
                 "fee": spec.get("fee", Decimal("0")),
                 "non_attendance_charge": spec.get("non_attendance_charge", Decimal("0")),
+                "charge_basis": ChargeBasis.FIXED if spec.get("non_attendance_charge") else ChargeBasis.LENGTH,
+                "non_partner_charge": spec.get("non_attendance_charge", Decimal("0")) * Decimal("1.5"),
                 "requires_manager_approval": spec.get("requires_manager_approval", False),
                 "is_published": True,
             },
@@ -410,8 +416,115 @@ def load() -> str:
                 sessions += 1
                 pattern = FILL_PATTERNS[(index + run_index + sessions) % len(FILL_PATTERNS)]
                 bookings += _fill(session, pattern, organisations, now)
+    last_year_sessions, last_year_bookings = _previous_year(year_start, organisations, now)
     _needs(now)
-    return f"{len(COURSES)} courses, {sessions} sessions, {bookings} bookings"
+    charges, evaluations = _after_sessions(now)
+    return (
+        f"{len(COURSES)} courses, {sessions + last_year_sessions} sessions over two programme years, "
+        f"{bookings + last_year_bookings} bookings, {charges} charges, {evaluations} evaluations"
+    )
+
+
+# The previous programme year ran fewer sessions, less full: the board's report compares the two.
+PREVIOUS_YEAR_PATTERNS = [(0.8, 0), (0.6, 0), (0.9, 0), (0.5, 0)]
+NON_PARTNERS = ["Little Acorns Day Nursery"]
+WAIVER_REASONS = [
+    "Illness on the day, confirmed by the delegate's manager.",
+    "Severe weather closed the roads to the venue.",
+    "Called to an urgent child protection visit.",
+]
+PRACTICE_CHANGES = [
+    "I will ask to see the child's bedroom on home visits and record what I see.",
+    "I will speak to our designated safeguarding lead the same day rather than waiting for supervision.",
+    "I will use the neglect screening tool with families before the case review.",
+    "I will check the chronology for patterns before every core group meeting.",
+    "I will explain to parents why I am sharing information, and record their views.",
+    "I will ask young people directly about who they spend time with online and offline.",
+]
+
+
+def _previous_year(year_start: datetime.date, organisations, now) -> tuple[int, int]:
+    last_year = year_start.replace(year=year_start.year - 1)
+    sessions = bookings = 0
+    for index, spec in enumerate(COURSES):
+        course = Course.objects.get(slug=spec["slug"])
+        for run_index, month in enumerate(spec["months"][:1]):
+            day = _session_day(last_year, month, index)
+            times = spec["times"]
+            venue = ONLINE if spec.get("delivery") == Delivery.ONLINE else VENUES[(index + run_index) % len(VENUES)]
+            session = _upsert(
+                Session,
+                {"course": course, "starts_at": _at(day, times[0])},
+                {
+                    "ends_at": _at(day, times[1]),
+                    "venue_name": venue[0],
+                    "venue_address": venue[1],
+                    "venue_postcode": venue[2],
+                    "access_notes": venue[3],
+                    "trainers": ", ".join(TRAINERS[(index + k) % len(TRAINERS)] for k in range(2)),
+                    "capacity": spec["capacity"],
+                    "places_per_organisation": spec.get("per_organisation"),
+                },
+            )
+            sessions += 1
+            pattern = PREVIOUS_YEAR_PATTERNS[index % len(PREVIOUS_YEAR_PATTERNS)]
+            bookings += _fill(session, pattern, organisations, now)
+    return sessions, bookings
+
+
+def _after_sessions(now) -> tuple[int, int]:
+    """Charges for places not used, and evaluations from most attendees four weeks or more after."""
+    from . import services
+
+    Organisation.objects.filter(name__in=NON_PARTNERS, is_partner=True).update(is_partner=False)
+    charges = evaluations = 0
+    absent = Booking.objects.filter(status=BookingStatus.DID_NOT_ATTEND).select_related(
+        "session__course", "organisation"
+    )
+    for n, booking in enumerate(absent.order_by("reference")):
+        amount, partner = services.charge_due(booking=booking)
+        if amount <= 0:
+            continue
+        raised_at = booking.session.ends_at.astimezone(datetime.UTC) + datetime.timedelta(days=1)
+        waived = n % 4 == 1
+        _upsert(
+            Charge,
+            {"booking": booking},
+            {
+                "organisation": booking.organisation,
+                "reason": ChargeReason.DID_NOT_ATTEND,
+                "partner_rate": partner,
+                "amount": amount,
+                "raised_at": raised_at,
+                "waived_at": raised_at + datetime.timedelta(days=3) if waived else None,
+                "waived_reason": WAIVER_REASONS[n % len(WAIVER_REASONS)] if waived else "",
+            },
+        )
+        charges += 1
+    attended = Booking.objects.filter(
+        status=BookingStatus.ATTENDED, session__ends_at__lte=now - datetime.timedelta(days=28)
+    ).select_related("session")
+    for n, booking in enumerate(attended.order_by("reference")):
+        sent_at = booking.session.ends_at.astimezone(datetime.UTC) + datetime.timedelta(days=28)
+        if booking.evaluation_sent_at != sent_at:
+            Booking.objects.filter(pk=booking.pk).update(evaluation_sent_at=sent_at)
+        if n % 5 == 3:  # not everyone has done it yet
+            continue
+        before = 1 + n % 3
+        _upsert(
+            Evaluation,
+            {"booking": booking},
+            {
+                "knowledge_before": before,
+                "knowledge_after": min(5, before + 1 + n % 3),
+                "confidence_before": 1 + (n + 1) % 3,
+                "confidence_after": min(5, 3 + n % 3),
+                "practice_change": PRACTICE_CHANGES[n % len(PRACTICE_CHANGES)],
+                "submitted_at": sent_at + datetime.timedelta(days=1 + n % 9),
+            },
+        )
+        evaluations += 1
+    return charges, evaluations
 
 
 CANCELLED_REASON = "The trainer is unavailable. The course runs again later in the year."
