@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import AcceptContributionForm, DeclineContributionForm, ScheduleForm
+from .forms import AcceptContributionForm, DeclineContributionForm, IssueBlockForm, ScheduleForm
 from .models import (
     Article,
     Attachment,
@@ -24,6 +24,7 @@ from .models import (
     ContributionStatus,
     Feedback,
     Issue,
+    IssueBlock,
     IssueStatus,
     Resource,
     Series,
@@ -85,6 +86,40 @@ class ArticleInline(admin.StackedInline):
         return {} if obj is not None and obj.was_ever_published else self.prepopulated_fields
 
 
+class IssueBlockInline(admin.StackedInline):
+    """Blocks filled from training and procedures, placed among the articles by their position."""
+
+    model = IssueBlock
+    form = IssueBlockForm
+    extra = 0
+    verbose_name = "block from training or procedures"
+    verbose_name_plural = "blocks from training and procedures"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [("position", "kind"), "title", "introduction"],
+                "description": "A block follows every article with the same position number or lower. On the "
+                "web it shows what is true now; the subscribers' email keeps the figures as they were when it "
+                "was sent.",
+            },
+        ),
+        (
+            "Training with places",
+            {
+                "fields": ["courses", ("sessions_from", "sessions_until")],
+                "description": "Upcoming sessions of the chosen courses, or of every course between the dates "
+                "(choose both to narrow the courses to those dates).",
+            },
+        ),
+        ("Procedures updated", {"fields": ["update_round"]}),
+        ("Sent to subscribers", {"fields": ["snapshot_taken_at"]}),
+    ]
+    readonly_fields = ["snapshot_taken_at"]
+    filter_horizontal = ["courses"]
+    ordering = ["position", "pk"]
+
+
 class IssueStateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -133,7 +168,7 @@ class IssueAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     ordering = ["-published_at", "series", "-number"]
     actions = ["publish_now", "schedule", "unpublish", "preview"]
-    inlines = [ArticleInline]
+    inlines = [ArticleInline, IssueBlockInline]
     readonly_fields = ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"]
     fieldsets = [
         (None, {"fields": ["series", "number", "title", "next_edition_expected"]}),

@@ -12,6 +12,8 @@ from .models import Contribution, Issue
 def issue_email(issue: Issue) -> EmailContent:
     """The announcement of a new issue: its foreword's signatory, the contents list and links."""
     articles = list(issue.articles.all())
+    # Blocks print the figures frozen when the email was built (see services._freeze_blocks).
+    frozen = [block for block in issue.blocks.order_by("position", "pk") if block.snapshot]
     context = {
         "board": BoardSettings.get_solo(),
         "issue": issue,
@@ -20,6 +22,14 @@ def issue_email(issue: Issue) -> EmailContent:
         "articles": [
             {"article": article, "url": absolute_url(issue.get_absolute_url() + f"#{article.anchor}")}
             for article in articles
+        ],
+        "blocks": [
+            {
+                "block": block,
+                "url": absolute_url(issue.get_absolute_url() + f"#{block.anchor}"),
+                "data": block.snapshot,
+            }
+            for block in frozen
         ],
     }
     return EmailContent(

@@ -3,7 +3,10 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from .models import Issue, IssueStatus
+from procedures import selectors as procedures_selectors
+from training import selectors as training_selectors
+
+from .models import BlockKind, Issue, IssueBlock, IssueStatus
 
 MIN_WORDS, MAX_WORDS = 200, 300
 CONSENT_TEXT = (
@@ -161,3 +164,41 @@ class DeclineContributionForm(forms.Form):
         help_text="For example, why it does not fit the newsletter, or where else it could go.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class IssueBlockForm(forms.ModelForm):
+    """The issue admin's block form: a training block needs courses or dates; each kind keeps only its own fields."""
+
+    class Meta:
+        model = IssueBlock
+        fields = [
+            "position",
+            "kind",
+            "title",
+            "introduction",
+            "courses",
+            "sessions_from",
+            "sessions_until",
+            "update_round",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].queryset = training_selectors.courses_for_choosing()
+        self.fields["update_round"].queryset = procedures_selectors.rounds_for_choosing()
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == BlockKind.TRAINING:
+            cleaned["update_round"] = None
+            has_dates = cleaned.get("sessions_from") or cleaned.get("sessions_until")
+            if not cleaned.get("courses") and not has_dates:
+                raise forms.ValidationError(
+                    "Choose the courses to list, or the dates of the sessions to list (or both).",
+                    code="training_block_empty",
+                )
+        elif kind == BlockKind.PROCEDURES:
+            cleaned["courses"] = training_selectors.courses_for_choosing().none()
+            cleaned["sessions_from"] = cleaned["sessions_until"] = None
+        return cleaned

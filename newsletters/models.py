@@ -11,7 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -386,3 +386,91 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{'Useful' if self.useful else 'Not useful'}: {self.issue}"
+
+
+class BlockKind(models.TextChoices):
+    TRAINING = "training", "Training with places"
+    PROCEDURES = "procedures", "Procedures updated"
+
+
+class IssueBlock(models.Model):
+    """A part of an issue filled from another app when it is read or sent.
+
+    A "Training with places" block lists sessions of chosen courses, or sessions in a date range; on the
+    web it shows the places left now. A "Procedures updated" block lists the amendments published since
+    the series' previous issue (or those of one chosen round) as the manual's tables.
+
+    Blocks sit among the articles by ``position``: a block follows every article whose position is the
+    same number or lower. When subscribers are emailed, each block's content is frozen in ``snapshot``,
+    so the email (and its record here) keeps the figures as they were at sending.
+    """
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Where the block goes: after every article with this position number or lower "
+        "(0 puts it before the articles).",
+    )
+    kind = models.CharField(max_length=12, choices=BlockKind.choices, default=BlockKind.TRAINING)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Leave blank to use “Training with places” or “Procedures updated”."
+    )
+    introduction = models.TextField(blank=True, help_text="Optional. A sentence or two shown above the table.")
+    courses = models.ManyToManyField(
+        "training.Course",
+        blank=True,
+        related_name="+",
+        help_text="Training: list the upcoming sessions of these courses. Leave empty to list every course's "
+        "sessions in the dates below.",
+    )
+    sessions_from = models.DateField(
+        "sessions on or after", null=True, blank=True, help_text="Training: the first date of sessions to list."
+    )
+    sessions_until = models.DateField(
+        "sessions on or before", null=True, blank=True, help_text="Training: the last date of sessions to list."
+    )
+    update_round = models.ForeignKey(
+        "procedures.UpdateRound",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Procedures: leave blank to list every amendment published since the series' previous issue.",
+    )
+    snapshot = models.JSONField(null=True, blank=True, editable=False, help_text="What subscribers were sent.")
+    snapshot_taken_at = models.DateTimeField("figures frozen at", null=True, blank=True, editable=False)
+    history = HistoricalRecords(m2m_fields=[courses])
+
+    class Meta:
+        ordering = ["issue", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sessions_from__isnull=True)
+                | Q(sessions_until__isnull=True)
+                | Q(sessions_until__gte=F("sessions_from")),
+                name="newsletters_block_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def clean(self) -> None:
+        if self.sessions_from and self.sessions_until and self.sessions_until < self.sessions_from:
+            raise ValidationError({"sessions_until": "The last date must be the same as or after the first date."})
+
+    @property
+    def heading(self) -> str:
+        return self.title or BlockKind(self.kind).label
+
+    @property
+    def anchor(self) -> str:
+        return f"block-{self.pk}"
+
+    @property
+    def is_training(self) -> bool:
+        return self.kind == BlockKind.TRAINING
+
+    @property
+    def is_procedures(self) -> bool:
+        return self.kind == BlockKind.PROCEDURES

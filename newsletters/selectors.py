@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from lscb_portal.core.search import SearchResult, SearchSource, clean_query, merge_results
 
-from .models import Article, Issue, Series
+from .models import Article, Issue, IssueBlock, Series
 
 
 def active_series() -> QuerySet[Series]:
@@ -70,12 +70,21 @@ def _reading_articles():
     return Article.objects.prefetch_related("tags", "attachments", "resources").order_by("position", "pk")
 
 
+def _reading_blocks():
+    return IssueBlock.objects.select_related("update_round").prefetch_related("courses").order_by("position", "pk")
+
+
 def issue_for_reading(*, series_slug: str, number: int) -> Issue:
-    """A published issue with everything its page shows, in a fixed number of queries; 404 otherwise."""
+    """A published issue with everything its page shows, in a fixed number of queries; 404 otherwise.
+
+    Its blocks' live content comes from ``blocks.fill`` (a fixed number of queries more).
+    """
     return get_object_or_404(
         Issue.objects.published()
         .select_related("series")
-        .prefetch_related(Prefetch("articles", queryset=_reading_articles())),
+        .prefetch_related(
+            Prefetch("articles", queryset=_reading_articles()), Prefetch("blocks", queryset=_reading_blocks())
+        ),
         series__slug=series_slug,
         number=number,
     )
@@ -84,7 +93,9 @@ def issue_for_reading(*, series_slug: str, number: int) -> Issue:
 def issue_for_preview(*, issue_id: int) -> Issue:
     """Any issue, drafts included, prepared exactly as for reading (staff only: the view checks)."""
     return get_object_or_404(
-        Issue.objects.select_related("series").prefetch_related(Prefetch("articles", queryset=_reading_articles())),
+        Issue.objects.select_related("series").prefetch_related(
+            Prefetch("articles", queryset=_reading_articles()), Prefetch("blocks", queryset=_reading_blocks())
+        ),
         pk=issue_id,
     )
 

@@ -14,8 +14,8 @@ from django.utils.text import slugify
 from lscb_portal.core import subscriptions
 from lscb_portal.core.outbox import queue_email
 
-from . import emails
-from .models import Article, Contribution, ContributionStatus, Feedback, Issue, IssueStatus
+from . import blocks, emails
+from .models import Article, Contribution, ContributionStatus, Feedback, Issue, IssueBlock, IssueStatus
 
 
 def _locked(issue: Issue) -> Issue:
@@ -88,6 +88,7 @@ def issue_notify_subscribers(*, issue: Issue) -> int:
 def _notify_locked(issue: Issue) -> int:
     if issue.subscribers_notified_at is not None or not issue.is_public:
         return 0
+    _freeze_blocks(issue)
     content = emails.issue_email(issue)
     sent = subscriptions.notify(
         list_key=issue.series.list_key,
@@ -97,6 +98,24 @@ def _notify_locked(issue: Issue) -> int:
     issue.subscribers_notified_at = timezone.now()
     issue.save(update_fields=["subscribers_notified_at"])
     return sent
+
+
+def _freeze_blocks(issue: Issue) -> None:
+    """Keep each block's content as it is now: the email shows these figures, whatever happens later.
+
+    Called under the issue's lock, just before the subscribers' email is built; a block frozen once
+    keeps its first copy.
+    """
+    now = timezone.now()
+    waiting = list(
+        IssueBlock.objects.filter(issue=issue, snapshot__isnull=True)
+        .select_related("update_round")
+        .prefetch_related("courses")
+    )
+    for item in blocks.fill(issue, waiting, now=now):
+        item.block.snapshot = blocks.snapshot(item, now=now)
+        item.block.snapshot_taken_at = now
+        item.block.save(update_fields=["snapshot", "snapshot_taken_at"])
 
 
 def notify_due_issues() -> int:

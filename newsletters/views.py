@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from lscb_portal.core import ratelimit
 from lscb_portal.core.models import BoardSettings
 
-from . import selectors, services
+from . import blocks, selectors, services
 from .documents import DocumentType
 from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm
 from .models import Attachment, Issue, Series
@@ -46,10 +46,12 @@ def series(request, series: str, year: int | None = None):
 def _issue_page(request, issue: Issue, *, preview: bool, feedback_form=None, status: int = 200):
     previous, following = (None, None) if preview else selectors.adjacent_issues(issue=issue)
     articles = list(issue.articles.all())
+    filled = blocks.fill(issue, list(issue.blocks.all()))
     context = {
         "issue": issue,
         "series": issue.series,
         "articles": articles,
+        "entries": blocks.page_entries(articles, filled),
         "previous": previous,
         "next": following,
         "preview": preview,

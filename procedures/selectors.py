@@ -373,3 +373,35 @@ def search_sources() -> list[SearchSource]:
             headline_field="definition",
         ),
     ]
+
+
+def amendments_published_in(
+    *, windows: list[tuple[datetime | None, datetime]] = (), round_ids: list[int] = ()
+) -> list[Amendment]:
+    """Published amendments whose round went live in any of ``windows`` ([start, end); a start of None
+    means from the first round) or that belong to one of the published rounds ``round_ids``.
+
+    One query however many windows and rounds, oldest round first; the caller sorts them out by
+    ``amendment.update_round``.
+    """
+    condition = Q()
+    for start, end in windows:
+        window = Q(update_round__published_at__lt=end)
+        if start is not None:
+            window &= Q(update_round__published_at__gte=start)
+        condition |= window
+    if round_ids:
+        condition |= Q(update_round_id__in=list(round_ids))
+    if not condition:
+        return []
+    return list(
+        Amendment.objects.published()
+        .filter(condition)
+        .select_related("chapter", "update_round")
+        .order_by("update_round__published_at", "position", "id")
+    )
+
+
+def rounds_for_choosing():
+    """Published rounds, newest first, for other apps' pickers (e.g. a newsletter's procedures block)."""
+    return UpdateRound.objects.published().order_by("-published_at")

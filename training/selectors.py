@@ -178,3 +178,56 @@ def search(q: str, *, limit: int = 20) -> list[SearchResult]:
         )
         for course in courses
     ]
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    """Which sessions a list of training shows: of these courses (any course when empty), starting on
+    or between these local dates (either end may be open)."""
+
+    course_ids: frozenset[int] = frozenset()
+    starts_on_or_after: datetime.date | None = None
+    starts_on_or_before: datetime.date | None = None
+
+    def is_empty(self) -> bool:
+        return not self.course_ids and self.starts_on_or_after is None and self.starts_on_or_before is None
+
+    def as_q(self) -> Q:
+        condition = Q()
+        if self.course_ids:
+            condition &= Q(course_id__in=self.course_ids)
+        if self.starts_on_or_after is not None:
+            condition &= Q(starts_at__date__gte=self.starts_on_or_after)
+        if self.starts_on_or_before is not None:
+            condition &= Q(starts_at__date__lte=self.starts_on_or_before)
+        return condition
+
+    def matches(self, session: Session) -> bool:
+        day = timezone.localtime(session.starts_at).date()
+        return (
+            (not self.course_ids or session.course_id in self.course_ids)
+            and (self.starts_on_or_after is None or day >= self.starts_on_or_after)
+            and (self.starts_on_or_before is None or day <= self.starts_on_or_before)
+        )
+
+
+def upcoming_sessions_matching(filters: list[SessionFilter], *, now: datetime.datetime | None = None) -> list[Session]:
+    """Upcoming public sessions that match any of ``filters`` (empty filters match nothing), soonest
+    first, with places taken and waiting annotated: one query however many filters and sessions.
+
+    Full and cancelled sessions are included so a list can say so; ``SessionFilter.matches`` tells
+    the caller which filter each session answers.
+    """
+    now = now or timezone.now()
+    condition = Q()
+    for session_filter in filters:
+        if not session_filter.is_empty():
+            condition |= session_filter.as_q()
+    if not condition:
+        return []
+    return list(_public_sessions().upcoming(now).filter(condition).order_by("starts_at", "course__title"))
+
+
+def courses_for_choosing():
+    """Published courses by title, for other apps' pickers (e.g. a newsletter's training block)."""
+    return Course.objects.published().order_by("title")

@@ -157,6 +157,10 @@ def test_an_editor_builds_an_issue_with_articles_inline_and_history_records_who(
         "articles-0-summary": "What to do if a child is living with someone who is not a close relative.",
         "articles-0-body": "<p>Tell children's social care.</p>",
         "articles-0-tags": "Private fostering, Early help",
+        "blocks-TOTAL_FORMS": "0",
+        "blocks-INITIAL_FORMS": "0",
+        "blocks-MIN_NUM_FORMS": "0",
+        "blocks-MAX_NUM_FORMS": "1000",
     }
     response = manager_client.post(reverse("admin:newsletters_issue_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
