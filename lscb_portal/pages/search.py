@@ -58,7 +58,10 @@ class Kind:
 
 def kinds() -> list[Kind]:
     """The kinds of thing the site search finds, in the order the filter lists them."""
-    chapters, glossary = procedure_selectors.search_sources()
+    # Procedures offers its own sources (chapters and glossary terms); the glossary is a kind of its own.
+    procedure_sources = procedure_selectors.search_sources()
+    glossary = tuple(source for source in procedure_sources if "glossary" in source.kind.lower())
+    chapters = tuple(source for source in procedure_sources if source not in glossary)
     return [
         Kind(
             slug="articles",
@@ -98,8 +101,8 @@ def kinds() -> list[Kind]:
                 ),
             ),
         ),
-        Kind(slug="procedures", label="Procedures", sources=(chapters,)),
-        Kind(slug="glossary", label="Glossary terms", sources=(glossary,)),
+        Kind(slug="procedures", label="Procedures", sources=chapters),
+        Kind(slug="glossary", label="Glossary terms", sources=glossary),
     ]
 
 
