@@ -172,7 +172,10 @@ class UpdateRound(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("procedures:amendments") + f"#round-{self.pk}"
+        """The round's own page, addressed by its publication date, which never changes once published."""
+        if self.published_at is None:
+            return reverse("procedures:amendments")
+        return reverse("procedures:round", kwargs={"day": timezone.localdate(self.published_at)})
 
     @property
     def is_published(self) -> bool:

@@ -6,7 +6,7 @@ Everything here shows only what published rounds made live.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
@@ -62,11 +62,55 @@ def published_rounds():
     """Published rounds, newest first, with their amendments and chapters (two queries)."""
     return (
         UpdateRound.objects.published()
-        .order_by("-published_at")
+        .order_by("-published_at", "-pk")
         .prefetch_related(
             Prefetch("amendments", queryset=Amendment.objects.select_related("chapter").order_by("position", "id"))
         )
     )
+
+
+# The amendments page shows this many rounds in full, then links to this many earlier ones.
+ROUNDS_IN_FULL = 3
+EARLIER_ROUNDS_LISTED = 20
+
+
+@dataclass(frozen=True)
+class AmendmentsPage:
+    rounds: list  # (round, groups) for the latest rounds, newest first
+    earlier: list[UpdateRound]  # the next rounds, as links to their own pages
+    more_earlier: bool  # older rounds still, listed on the earlier rounds page
+
+
+def amendments_page() -> AmendmentsPage:
+    """The amendments page: the latest rounds in full and links to earlier ones, in three queries however many
+    rounds the manual has had, so the page stays the same size as rounds accumulate."""
+    latest = list(published_rounds()[:ROUNDS_IN_FULL])
+    # One more than is shown tells whether to link to the full list.
+    earlier = list(earlier_rounds()[: EARLIER_ROUNDS_LISTED + 1])
+    return AmendmentsPage(
+        rounds=[(update_round, group_amendments(update_round.amendments.all())) for update_round in latest],
+        earlier=earlier[:EARLIER_ROUNDS_LISTED],
+        more_earlier=len(earlier) > EARLIER_ROUNDS_LISTED,
+    )
+
+
+def earlier_rounds():
+    """Every published round after the latest few, newest first, for the list of earlier rounds (one query)."""
+    return (
+        UpdateRound.objects.published()
+        .order_by("-published_at", "-pk")
+        .annotate(amendment_count=Count("amendments"))
+        .only("title", "published_at")[ROUNDS_IN_FULL:]
+    )
+
+
+def rounds_published_on(day: date) -> list[tuple[UpdateRound, list[AmendmentGroup]]]:
+    """The rounds published on ``day`` (a date in the board's time zone; almost always one), with their
+    amendments grouped: the page each round's permanent address shows."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    rounds = published_rounds().filter(published_at__gte=start, published_at__lt=end).order_by("published_at", "pk")
+    return [(update_round, group_amendments(update_round.amendments.all())) for update_round in rounds]
 
 
 def latest_round() -> UpdateRound | None:
@@ -142,9 +186,23 @@ def archived_chapters():
 # ------------------------------------------------------------------ chapters
 
 
+# Columns of a version that only search reads.
+SEARCH_ONLY_FIELDS = ("body_text", "headings_text", "old_titles", "search_vector")
+
+
 def chapter_by_slug(slug: str) -> tuple[Chapter | None, Chapter | None]:
-    """(chapter, None) for a published chapter's address, (None, chapter) for an old address to redirect."""
-    chapter = Chapter.objects.published().select_related("section", "current_version__update_round").filter(slug=slug)
+    """(chapter, None) for a published chapter's address, (None, chapter) for an old address to redirect.
+
+    The text in force comes without its search columns (plain text, headings, old titles, tsvector), which the
+    page never shows and which would otherwise double what each request reads; the slug is unique, so no sort.
+    """
+    chapter = (
+        Chapter.objects.published()
+        .select_related("section", "current_version__update_round")
+        .defer(*(f"current_version__{name}" for name in SEARCH_ONLY_FIELDS))
+        .filter(slug=slug)
+        .order_by()
+    )
     if found := chapter.first():
         return found, None
     old = ChapterVersion.objects.published().filter(

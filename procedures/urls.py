@@ -1,6 +1,23 @@
-from django.urls import path
+from datetime import date
+
+from django.urls import path, register_converter
 
 from . import feeds, views
+
+
+class DayConverter:
+    """A day as YYYY-MM-DD; an impossible date (2018-02-30) matches no page."""
+
+    regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+    def to_python(self, value: str) -> date:
+        return date.fromisoformat(value)
+
+    def to_url(self, value: date) -> str:
+        return value.isoformat()
+
+
+register_converter(DayConverter, "day")
 
 app_name = "procedures"
 
@@ -9,6 +26,8 @@ urlpatterns = [
     path("amendments/", views.amendments, name="amendments"),
     path("amendments/feed/", feeds.RoundsFeed(), name="feed"),
     path("amendments/feed/atom/", feeds.RoundsAtomFeed(), name="feed_atom"),
+    path("amendments/earlier/", views.earlier_rounds, name="earlier_rounds"),
+    path("amendments/<day:day>/", views.round_view, name="round"),
     path("glossary/", views.glossary, name="glossary"),
     path("archive/", views.archive, name="archive"),
     path("search/", views.search, name="search"),

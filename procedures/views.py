@@ -186,14 +186,23 @@ def verify(request, code):
 
 @require_GET
 def amendments(request):
-    context = {
-        "manual": Manual.get_solo(),
-        "rounds": [
-            (update_round, selectors.group_amendments(update_round.amendments.all()))
-            for update_round in selectors.published_rounds()
-        ],
-    }
+    """The latest rounds in full; earlier rounds as links to their own pages, so the page does not grow."""
+    context = {"manual": Manual.get_solo(), "page": selectors.amendments_page()}
     return render(request, "procedures/amendments.html", context)
+
+
+@require_GET
+def earlier_rounds(request):
+    return render(request, "procedures/earlier_rounds.html", {"rounds": selectors.earlier_rounds()})
+
+
+@require_GET
+def round_view(request, day):
+    """One round's amendments, at an address made of its publication date."""
+    rounds = selectors.rounds_published_on(day)
+    if not rounds:
+        raise Http404("No update round was published on this date.")
+    return render(request, "procedures/round.html", {"day": day, "rounds": rounds})
 
 
 @require_GET
