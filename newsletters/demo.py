@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from .models import Article, ArticleKind, Attachment, Issue, IssueStatus, Resource, Series
+from .models import Article, ArticleKind, Attachment, BlockKind, Issue, IssueBlock, IssueStatus, Resource, Series
 
 SERIES = [
     {
@@ -390,6 +390,31 @@ ISSUES = [
     ("frontline-bulletin", 9, "September 2026", datetime(2026, 9, 17, 8), "Helen Marsh", date(2026, 11, 1)),
 ]
 
+# Blocks filled from the other apps: series slug, issue number, position, kind, fields. The training
+# block lists this year's programme by date (training's demo may load after this one); the procedures
+# block lists what changed since the previous issue.
+BLOCKS = [
+    (
+        "frontline-bulletin",
+        9,
+        2,
+        BlockKind.TRAINING,
+        {
+            "title": "Training with places this autumn and winter",
+            "introduction": "Multi-agency courses with places still free. Book early: places are limited.",
+            "sessions_from": date(2026, 10, 1),
+            "sessions_until": date(2027, 3, 31),
+        },
+    ),
+    (
+        "safeguarding-newsletter",
+        24,
+        3,
+        BlockKind.PROCEDURES,
+        {"introduction": "The procedures manual was updated in March. Please read the changed chapters."},
+    ),
+]
+
 SIGNATORIES = {
     "Jane Okafor": "Independent Chair, Northbrook Safeguarding Children Partnership",
     "Helen Marsh": "Board Manager",
@@ -520,4 +545,11 @@ def load() -> str:
         for position, data in enumerate(ARTICLES.get((slug, number), []), start=1):
             _load_article(issue, position, data)
             articles += 1
-    return f"{len(SERIES)} series, {len(ISSUES)} issues, {articles} articles"
+    for slug, number, position, kind, fields in BLOCKS:
+        IssueBlock.objects.update_or_create(
+            issue=Issue.objects.get(series=series_by_slug[slug], number=number),
+            kind=kind,
+            position=position,
+            defaults=fields,
+        )
+    return f"{len(SERIES)} series, {len(ISSUES)} issues, {articles} articles, {len(BLOCKS)} blocks"
