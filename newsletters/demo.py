@@ -408,10 +408,10 @@ BLOCKS = [
     ),
     (
         "safeguarding-newsletter",
-        24,
-        3,
+        23,
+        2,
         BlockKind.PROCEDURES,
-        {"introduction": "The procedures manual was updated in March. Please read the changed chapters."},
+        {"introduction": "The procedures manual was updated in July. Please read the chapters that changed."},
     ),
 ]
 

@@ -33,4 +33,4 @@ def test_demo_blocks_load_once_and_show_live_content(client, db):
     assert "Training with places this autumn and winter" in training_page
     assert "Sessions and places left now" in training_page
     assert "Updated chapters" in procedures_page or "New chapters" in procedures_page
-    assert "between 4 December 2025 and 26 March 2026" in procedures_page
+    assert "between 19 June 2025 and 4 December 2025" in procedures_page
