@@ -14,3 +14,4 @@ class NewslettersConfig(AppConfig):
         from .lists import series_lists
 
         register_list_provider(series_lists)
+        from . import privacy  # noqa: F401  (registers this app's personal data with the base)

@@ -23,3 +23,4 @@ class ProceduresConfig(AppConfig):
                 digest=digest_part,
             )
         )
+        from . import privacy  # noqa: F401  (registers this app's personal data with the base)

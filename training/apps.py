@@ -14,3 +14,4 @@ class TrainingConfig(AppConfig):
         from .alerts import training_alerts
 
         subscriptions.register_list(training_alerts())
+        from . import privacy  # noqa: F401  (registers this app's personal data with the base)
