@@ -232,11 +232,11 @@ CSRF_COOKIE_SECURE = HTTPS_ONLY
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS_ONLY else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS_ONLY else "csrftoken"
 SESSION_COOKIE_HTTPONLY = True
+# A form sent with a missing or stale token gets the portal's page, not Django's.
+CSRF_FAILURE_VIEW = "lscb_portal.pages.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 # Staff sessions end after an hour without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 3600)
-# A form sent with a missing or stale token gets the portal's page, not Django's.
-CSRF_FAILURE_VIEW = "lscb_portal.pages.views.csrf_failure"
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Staff security (core.security). Staff need a second factor (an authenticator app) for the admin:
@@ -295,19 +295,6 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
-
-TAGGIT_CASE_INSENSITIVE = True
-
-# The worker: procrastinate on the portal's own Postgres. Each app's tasks.py
-# declares its jobs and periodic jobs.
-PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
-
-# Rate limits on public forms, counted in Postgres. RATE_LIMIT_SCALE multiplies
-# every limit (load tests raise it; 0 turns limits off).
-RATE_LIMIT_SCALE = float(os.environ.get("RATE_LIMIT_SCALE", "1"))
-# How many proxies in front of the portal append to X-Forwarded-For.
-NUM_PROXIES = env_int("NUM_PROXIES", 0)
-
 # crispy-forms-gds styles only text, email and password inputs, text areas,
 # selects and clearable file inputs; these give the other widgets GOV.UK classes.
 CRISPY_CLASS_CONVERTERS = {
@@ -321,6 +308,19 @@ CRISPY_CLASS_CONVERTERS = {
     "fileinput": "govuk-file-upload",
     "selectmultiple": "govuk-select",
 }
+
+TAGGIT_CASE_INSENSITIVE = True
+
+# The worker: procrastinate on the portal's own Postgres. Each app's tasks.py
+# declares its jobs and periodic jobs.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+
+# Rate limits on public forms, counted in Postgres. RATE_LIMIT_SCALE multiplies
+# every limit (load tests raise it; 0 turns limits off).
+RATE_LIMIT_SCALE = float(os.environ.get("RATE_LIMIT_SCALE", "1"))
+# How many proxies in front of the portal append to X-Forwarded-For.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
