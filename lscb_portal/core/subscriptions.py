@@ -61,7 +61,6 @@ CONFIRM_LINK_LIFETIME = timedelta(days=3)
 # A link asked for on the "manage my alerts" form; the links in alert emails do not expire.
 MANAGE_LINK_LIFETIME = timedelta(days=7)
 # Sign-ups nobody confirmed are deleted after this long (the privacy notice says so).
-UNCONFIRMED_RETENTION = timedelta(days=7)
 DIGEST_TIMEZONE = ZoneInfo("Europe/London")
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_HOUR = 7
@@ -416,8 +415,13 @@ def send_manage_link(*, email: str) -> None:
 
 
 def purge_stale_subscribers(*, now: datetime | None = None) -> int:
-    """Delete sign-ups nobody confirmed within a week, and addresses with no alerts left."""
-    cutoff = (now or timezone.now()) - UNCONFIRMED_RETENTION
+    """Delete sign-ups left unconfirmed past their retention period, and addresses with no alerts left.
+
+    The period is PRIVACY_UNCONFIRMED_SUBSCRIBERS_KEPT_DAYS, the one the privacy notice states.
+    """
+    from .privacy import retention
+
+    cutoff = (now or timezone.now()) - timedelta(days=retention().unconfirmed_subscribers_days)
     unconfirmed_expired = Q(confirmed_at__isnull=True) & (
         Q(consent_at__lt=cutoff) | Q(consent_at__isnull=True, created_at__lt=cutoff)
     )
