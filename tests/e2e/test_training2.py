@@ -6,6 +6,7 @@ The evaluation and certificate pages are checked with axe at 1280 px and at 320 
 import datetime
 import re
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,7 +18,7 @@ from lscb_portal.core.models import Organisation, OutboxMessage
 from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
 from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check
 from training import services
-from training.models import Booking, BookingStatus, Charge, Course, Evaluation, Length, Session
+from training.models import Booking, BookingStatus, Charge, Course, Evaluation, Length, LengthRate, Session
 
 PASSWORD = "orchard-lantern-kestrel-91"
 
@@ -36,6 +37,10 @@ def delivered_session(demo_board, settings):
     settings.STAFF_2FA_REQUIRED = False
     administrator = User.objects.create_user("training-admin", password=PASSWORD, is_staff=True)
     administrator.groups.add(Group.objects.get(name=TRAINING_ADMINISTRATORS))
+    # Live-server tests flush the database between tests, taking the policy's default rates with it.
+    LengthRate.objects.update_or_create(
+        length=Length.HALF_DAY, defaults={"partner_rate": Decimal("50.00"), "non_partner_rate": Decimal("75.00")}
+    )
     course = Course.objects.create(
         title="Child Sexual Exploitation: Spotting the Signs",
         slug="cse-spotting-the-signs",
