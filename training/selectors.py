@@ -6,14 +6,12 @@ Each returns a fixed number of queries whatever the number of sessions and booki
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from lscb_portal.core.search import SearchResult
+from lscb_portal.core.search import SearchResult, SearchSource
 
 from .models import Booking, BookingStatus, Course, Session
 
@@ -134,50 +132,20 @@ def _has_evaluation(booking: Booking) -> bool:
         return False
 
 
-_MARK_START, _MARK_STOP = "\x02", "\x03"
-
-
-def _marked(headline: str) -> str:
-    """Escape the headline, then turn the match markers into <mark> (safe HTML)."""
-    escaped = escape(headline)
-    return mark_safe(escaped.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>"))  # noqa: S308
+def search_source() -> SearchSource:
+    """Published courses, in the base's search shape: title matches first, a snippet from the summary and aims."""
+    return SearchSource(
+        kind="Training course",
+        queryset=Course.objects.published(),
+        headline_field=Concat(
+            "summary", Value(" "), "aims_text", Value(" "), "outcomes_text", output_field=TextField()
+        ),
+    )
 
 
 def search(q: str, *, limit: int = 20) -> list[SearchResult]:
-    """Published courses matching ``q``, for the site search. Title matches rank first."""
-    q = (q or "").strip()
-    if not q:
-        return []
-    query = SearchQuery(q, search_type="websearch", config="english")
-    courses = (
-        Course.objects.published()
-        .filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            snippet=SearchHeadline(
-                "summary",
-                query,
-                config="english",
-                start_sel=_MARK_START,
-                stop_sel=_MARK_STOP,
-                max_words=35,
-                min_words=15,
-            ),
-            title_match=ExpressionWrapper(Q(title__icontains=q), output_field=BooleanField()),
-        )
-        .order_by("-title_match", "-rank", "title")[:limit]
-    )
-    return [
-        SearchResult(
-            kind="Training course",
-            title=course.title,
-            url=course.get_absolute_url(),
-            snippet=_marked(course.snippet),
-            date=None,
-            rank=float(course.rank),
-        )
-        for course in courses
-    ]
+    """Published courses matching ``q``, ranked as the site search ranks them. Any input is answered."""
+    return search_source().results(q, limit=limit)
 
 
 @dataclass(frozen=True)

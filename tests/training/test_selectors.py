@@ -86,3 +86,12 @@ def test_no_digest_part_when_nothing_has_places():
     now = timezone.now()
 
     assert get_list("training.alerts").digest(None, now - datetime.timedelta(days=7), now) is None
+
+
+def test_search_answers_hostile_input():
+    CourseFactory(title="Neglect: Using the Graded Care Profile", summary="A practical day on assessing neglect.")
+
+    for q in ["\x00neglect", "neglect' OR 1=1 --", '"unclosed', "& | ! : * ( )", "n" * 10_000]:
+        results = selectors.search(q)
+        assert isinstance(results, list)
+    assert [result.title for result in selectors.search("\x00neglect")] == ["Neglect: Using the Graded Care Profile"]
