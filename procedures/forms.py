@@ -5,7 +5,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
-from .selectors import MAX_QUERY_LENGTH, normalise_code
+from lscb_portal.core.search import MAX_QUERY_LENGTH
+
+from .selectors import normalise_code
 
 
 class SearchForm(forms.Form):

@@ -4,7 +4,6 @@ Everything here shows only what published rounds made live.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -16,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from lscb_portal.core.richtext import plain_text
 from lscb_portal.core.search import CONFIG, SearchResult, SearchSource
+from lscb_portal.core.search import clean_query as base_clean_query
 
 from .anchors import headings
 from .models import (
@@ -286,16 +286,14 @@ def format_code(code: str) -> str:
 
 # -------------------------------------------------------------------- search
 
-MAX_QUERY_LENGTH = 200
 SEARCH_LIMIT = 50
 # Markers Postgres puts around matched words; escaped text then gets <mark>.
 _START, _STOP = "\u2045", "\u2046"
 
 
 def clean_query(q: str | None) -> str:
-    """Any input becomes a safe query: control characters dropped, spaces tidied, length capped."""
-    text = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in (q or ""))
-    return " ".join(text.replace(_START, " ").replace(_STOP, " ").split())[:MAX_QUERY_LENGTH].strip()
+    """The base's clean query, without the characters this module uses to mark matches."""
+    return base_clean_query((q or "").replace(_START, " ").replace(_STOP, " "))
 
 
 def _snippet(headline: str) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from lscb_portal.core.links import absolute_url
+from lscb_portal.core.search import MAX_QUERY_LENGTH
 
 from . import selectors
 from .anchors import headings, number_headings
@@ -232,7 +233,7 @@ def search(request):
         "searched": "q" in request.GET,
         "hits": hits,
         "limit": selectors.SEARCH_LIMIT,
-        "truncated": len(raw) > selectors.MAX_QUERY_LENGTH,
+        "truncated": len(raw) > MAX_QUERY_LENGTH,
         "site_search_url": reverse("pages:search") + "?" + urlencode({"q": query}),
     }
     return render(request, "procedures/search.html", context)
