@@ -22,6 +22,8 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
+from lscb_portal.core import pagination
+from lscb_portal.core.pagination import Pagination
 from lscb_portal.core.search import MAX_RESULTS, SearchResult, SearchResults, SearchSource, clean_query
 from newsletters.models import Article, Issue
 from procedures import selectors as procedure_selectors
@@ -205,13 +207,6 @@ def search_url(query: str, *, kinds: list[str] = (), page: int | None = None) ->
     return reverse("pages:search") + "?" + urlencode(params)
 
 
-@dataclass(frozen=True)
-class PageLink:
-    number: int | None  # None for an ellipsis
-    url: str = ""
-    current: bool = False
-
-
 def kind_links(found: SiteSearch) -> list[dict]:
     """The filter: every kind with its count, linking to the results of that kind alone."""
     any_selected = any(kind.selected for kind in found.kinds)
@@ -235,26 +230,7 @@ def kind_links(found: SiteSearch) -> list[dict]:
     return links
 
 
-def page_links(found: SiteSearch) -> dict | None:
-    """GOV.UK pagination for the results: previous, numbered links with ellipses, next; None for one page."""
-    page = found.page
-    if page is None or page.paginator.num_pages < 2:
-        return None
+def page_links(found: SiteSearch) -> Pagination | None:
+    """GOV.UK pagination for the results, keeping the query and the chosen kinds; None for one page."""
     kinds = [kind.slug for kind in found.kinds if kind.selected]
-    last = page.paginator.num_pages
-    shown = sorted({1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1)))
-    items, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            items.append(PageLink(number=None))
-        items.append(
-            PageLink(
-                number=number, url=search_url(found.query, kinds=kinds, page=number), current=number == page.number
-            )
-        )
-        previous = number
-    return {
-        "items": items,
-        "previous": search_url(found.query, kinds=kinds, page=page.number - 1) if page.has_previous() else "",
-        "next": search_url(found.query, kinds=kinds, page=page.number + 1) if page.has_next() else "",
-    }
+    return pagination.page_links(found.page, url_for=lambda number: search_url(found.query, kinds=kinds, page=number))
