@@ -5,15 +5,20 @@ Each returns a fixed number of queries whatever the number of sessions and booki
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import F, Prefetch, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from taggit.models import Tag
 
 from lscb_portal.core.search import SearchResult, SearchSource
 
-from .models import Booking, BookingStatus, Course, Session
+from .models import HOLDING_PLACE, Booking, BookingStatus, Course, Session, SessionStatus
+
+# Sessions on one page of the programme.
+PROGRAMME_PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,30 @@ def _public_sessions():
     return Session.objects.public().select_related("course").with_places()
 
 
-def programme(*, filters: ProgrammeFilters, now: datetime.datetime | None = None) -> list[Session]:
-    """Upcoming sessions of published courses, soonest first, with places taken and topics. Two queries."""
+def _places_taken():
+    """Places taken in each session as a subquery, for filtering on places left: Postgres then counts
+    only the sessions it needs for a page, where ``with_places()`` counts every upcoming session's first."""
+    taken = (
+        Booking.objects.filter(session=OuterRef("pk"), status__in=HOLDING_PLACE)
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+
+
+def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetime | None = None) -> Page:
+    """One page of upcoming sessions of published courses, soonest first, with places taken and topics.
+
+    Four queries whatever the number of sessions: the count, the page's ids (LIMIT/OFFSET),
+    those sessions with their places, and their topics. Places are annotated on the page's
+    sessions only: ``with_places()`` before the LIMIT would count the bookings of every
+    upcoming session. Any ``page`` gives a page, as ``Paginator.get_page`` does: not a
+    number means the first, beyond the end (or below 1) the last.
+    """
     now = now or timezone.now()
-    sessions = _public_sessions().upcoming(now)
+    sessions = Session.objects.public().upcoming(now)
     if filters.topic:
         sessions = sessions.filter(course__topics__slug=filters.topic)
     if filters.audience:
@@ -46,8 +71,21 @@ def programme(*, filters: ProgrammeFilters, now: datetime.datetime | None = None
         year, month = (int(part) for part in filters.month.split("-"))
         sessions = sessions.filter(starts_at__year=year, starts_at__month=month)
     if filters.has_places:
-        sessions = sessions.filter(places_taken__lt=F("capacity"), status="scheduled")
-    return list(sessions.prefetch_related("course__topics").order_by("starts_at", "course__title"))
+        sessions = (
+            sessions.filter(status=SessionStatus.SCHEDULED)
+            .alias(taken=_places_taken())
+            .filter(taken__lt=F("capacity"))
+        )
+    # The primary key last, so sessions starting together keep their places from page to page.
+    ordering = ("starts_at", "course__title", "pk")
+    found = Paginator(sessions.order_by(*ordering).values_list("pk", flat=True), PROGRAMME_PAGE_SIZE).get_page(page)
+    found.object_list = list(
+        _public_sessions()
+        .filter(pk__in=list(found.object_list))
+        .prefetch_related("course__topics")
+        .order_by(*ordering)
+    )
+    return found
 
 
 def topics_in_use() -> list[Tag]:

@@ -4,6 +4,8 @@ Practitioners have no account: everything about a booking is reached through a
 signed link (``training.links``), and every change is a POST behind a confirm page.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from lscb_portal.core import ratelimit
+from lscb_portal.core import pagination, ratelimit
 from lscb_portal.core.signing import BadLink, signed_link_page
 
 from . import certificates, ics, links, selectors, services
@@ -24,8 +26,15 @@ BOOKED_SESSION_KEY = "training_booked"
 def index(request):
     topics = selectors.topics_in_use()
     form = ProgrammeFilterForm(request.GET or None, topics=topics)
-    sessions = selectors.programme(filters=form.filters())
-    return render(request, "training/index.html", {"form": form, "sessions": sessions})
+    page = selectors.programme(filters=form.filters(), page=request.GET.get("page"))
+    url_for = partial(pagination.page_url, reverse("training:index"), request.GET)
+    context = {
+        "form": form,
+        "page": page,
+        "sessions": page.object_list,
+        "pagination": pagination.page_links(page, url_for=url_for),
+    }
+    return render(request, "training/index.html", context)
 
 
 def course(request, slug: str):

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from training.models import BookingStatus, Delivery, Level, SessionStatus
+from training.selectors import PROGRAMME_PAGE_SIZE
 
 from .factories import BookingFactory, CourseFactory, SessionFactory
 
@@ -97,19 +98,131 @@ def test_a_nonsense_filter_gives_a_clear_message_not_an_error(client):
     assert "<script>" not in html.split("govuk-error-summary")[1][:2000]
 
 
-def test_the_programme_has_a_fixed_query_budget(client, django_assert_max_num_queries):
-    for n in range(25):
+def _rows(html: str) -> list[str]:
+    """The body rows of the places table, whitespace collapsed (the first row is the header)."""
+    return [" ".join(row.split()) for row in html.split('<tr class="govuk-table__row">')[2:]]
+
+
+def _programme(count: int, *, course=None) -> list:
+    """``count`` sessions one day apart, soonest first, each of its own course titled by its place."""
+    return [
+        SessionFactory(course=course or CourseFactory(title=f"Course number {n:03}"), starts_at=_in_days(5 + n))
+        for n in range(1, count + 1)
+    ]
+
+
+def test_the_programme_has_a_fixed_query_budget_and_renders_one_page(client, django_assert_max_num_queries):
+    # More than two pages, with bookings and topics, so a per-row query would show in the count.
+    for n in range(PROGRAMME_PAGE_SIZE * 2 + 10):
         course = CourseFactory()
         course.topics.add(f"Topic {n % 5}")
         session = SessionFactory(course=course, starts_at=_in_days(5 + n), capacity=25)
-        _fill(session, 20, waiting=0)
+        _fill(session, 2, waiting=1)
     SessionFactory(status=SessionStatus.CANCELLED, starts_at=_in_days(3))
 
-    with django_assert_max_num_queries(6):
-        response = client.get("/training/", {"has_places": "on"})
+    for page in ("1", "3"):
+        with django_assert_max_num_queries(6):
+            response = client.get("/training/", {"has_places": "on", "page": page})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert len(_rows(html)) == (PROGRAMME_PAGE_SIZE if page == "1" else 10)
+    first = client.get("/training/", {"has_places": "on"}).content.decode()
+    assert "Showing 1 to 25 of 60 sessions that match your filters." in first
+
+
+def test_the_programme_is_paged_soonest_first(client):
+    sessions = _programme(PROGRAMME_PAGE_SIZE * 2 + 3)
+
+    first = client.get("/training/").content.decode()
+    second = client.get("/training/", {"page": "2"}).content.decode()
+    last = client.get("/training/", {"page": "3"}).content.decode()
+
+    assert "Showing 1 to 25 of 53 sessions." in first
+    assert "Showing 26 to 50 of 53 sessions." in second
+    assert "Showing 51 to 53 of 53 sessions." in last
+    first_rows, second_rows, last_rows = _rows(first), _rows(second), _rows(last)
+    assert [len(first_rows), len(second_rows), len(last_rows)] == [25, 25, 3]
+    assert "Course number 001" in first_rows[0]
+    assert "Course number 025" in first_rows[-1]
+    assert "Course number 026" in second_rows[0]
+    assert "Course number 050" in second_rows[-1]
+    assert sessions[-1].get_absolute_url() in last_rows[-1]
+    assert "Course number 026" not in first
+
+
+def test_the_programme_has_gov_uk_pagination_below_the_table(client):
+    _programme(PROGRAMME_PAGE_SIZE * 2 + 3)
+
+    html = client.get("/training/", {"page": "2"}).content.decode()
+
+    nav = html[html.index('<nav class="govuk-pagination" aria-label="Programme pages">') :]
+    assert html.index("</table>") < html.index('class="govuk-pagination"')
+    assert 'href="/training/?page=1" rel="prev"' not in nav  # page 1 has the bare address
+    assert 'href="/training/" rel="prev"' in nav
+    assert 'href="/training/?page=3" rel="next"' in nav
+    assert 'aria-label="Page 2" aria-current="page">2<' in nav
+    assert nav.count('aria-current="page"') == 1
+    assert 'Previous<span class="govuk-visually-hidden"> page</span>' in nav
+
+
+def test_one_page_of_sessions_has_no_pagination(client):
+    _programme(3)
+
+    html = client.get("/training/").content.decode()
+
+    assert "3 sessions." in html
+    assert "govuk-pagination" not in html
+    assert "Showing" not in html
+
+
+def test_page_links_keep_every_filter(client):
+    course = CourseFactory(title="Neglect: Recognising and Responding", level=Level.FOUNDATION)
+    course.topics.add("Neglect")
+    _programme(PROGRAMME_PAGE_SIZE + 5, course=course)
+    SessionFactory(course=CourseFactory(title="Advanced practice", level=Level.ADVANCED), starts_at=_in_days(6))
+    filters = {"topic": "neglect", "level": "foundation", "delivery": "in_person", "has_places": "on"}
+
+    first = client.get("/training/", filters).content.decode()
+    second = client.get("/training/", {**filters, "page": "2"}).content.decode()
+
+    assert "Showing 1 to 25 of 30 sessions that match your filters." in first
+    assert (
+        'href="/training/?topic=neglect&amp;level=foundation&amp;delivery=in_person&amp;has_places=on&amp;page=2"'
+        in first
+    )
+    assert (
+        'href="/training/?topic=neglect&amp;level=foundation&amp;delivery=in_person&amp;has_places=on" rel="prev"'
+        in second
+    )
+    assert len(_rows(second)) == 5
+    assert "Advanced practice" not in first + second
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("abc", "Showing 1 to 25 of 53 sessions."),  # not a number: the first page
+        ("99999", "Showing 51 to 53 of 53 sessions."),  # beyond the end: the last page
+        ("-1", "Showing 51 to 53 of 53 sessions."),  # below 1: the last page, as Paginator.get_page does
+        ("0", "Showing 51 to 53 of 53 sessions."),
+        ("", "Showing 1 to 25 of 53 sessions."),
+        ("2.5", "Showing 1 to 25 of 53 sessions."),
+    ],
+)
+def test_a_bad_page_number_gives_a_page_not_an_error(client, page, shown):
+    _programme(PROGRAMME_PAGE_SIZE * 2 + 3)
+
+    response = client.get("/training/", {"page": page})
 
     assert response.status_code == 200
-    assert response.content.decode().count('<tr class="govuk-table__row">') == 26
+    assert shown in response.content.decode()
+
+
+def test_a_page_number_with_no_sessions_at_all_gives_the_empty_programme(client):
+    response = client.get("/training/", {"page": "7"})
+
+    assert response.status_code == 200
+    assert "There are no upcoming sessions" in response.content.decode()
 
 
 def test_the_course_page_lists_its_upcoming_dates_with_a_fixed_query_budget(client, django_assert_max_num_queries):

@@ -95,3 +95,40 @@ def test_search_answers_hostile_input():
         results = selectors.search(q)
         assert isinstance(results, list)
     assert [result.title for result in selectors.search("\x00neglect")] == ["Neglect: Using the Graded Care Profile"]
+
+
+def test_the_programme_fetches_one_page_of_sessions_and_counts_places_on_it(django_assert_num_queries):
+    now = timezone.now()
+    sessions = [
+        SessionFactory(starts_at=now + datetime.timedelta(days=n), capacity=2)
+        for n in range(1, selectors.PROGRAMME_PAGE_SIZE * 2 + 5)
+    ]
+    second_page = sessions[selectors.PROGRAMME_PAGE_SIZE : selectors.PROGRAMME_PAGE_SIZE * 2]
+    BookingFactory(session=second_page[0])
+    BookingFactory(session=second_page[0], status=BookingStatus.WAITING)
+
+    with django_assert_num_queries(4) as captured:
+        page = selectors.programme(filters=selectors.ProgrammeFilters(), page=2, now=now)
+        rows = list(page)
+
+    assert page.paginator.count == len(sessions)
+    assert rows == second_page
+    assert (rows[0].places_taken, rows[0].waiting_count) == (1, 1)
+    assert any(f"LIMIT {selectors.PROGRAMME_PAGE_SIZE} OFFSET" in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_programme_with_places_left_leaves_out_full_and_cancelled_sessions():
+    now = timezone.now()
+    roomy = SessionFactory(starts_at=now + datetime.timedelta(days=1), capacity=2)
+    BookingFactory(session=roomy)
+    BookingFactory(session=roomy, status=BookingStatus.WAITING)  # a waiting booking holds no place
+    BookingFactory(session=roomy, status=BookingStatus.CANCELLED)
+    full = SessionFactory(starts_at=now + datetime.timedelta(days=2), capacity=2)
+    BookingFactory(session=full)
+    BookingFactory(session=full, status=BookingStatus.OFFERED, offer_expires_at=now + datetime.timedelta(days=1))
+    SessionFactory(starts_at=now + datetime.timedelta(days=3), status="cancelled")
+
+    page = selectors.programme(filters=selectors.ProgrammeFilters(has_places=True), now=now)
+
+    assert list(page) == [roomy]
+    assert page.paginator.count == 1
