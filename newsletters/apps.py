@@ -9,6 +9,10 @@ class NewslettersConfig(AppConfig):
         from lscb_portal.core import roles
 
         roles.register_area("newsletters", roles.BOARD_MANAGERS)
+        from lscb_portal.core import pagecache
+
+        # Readers' feedback and contributions are never shown on a public page.
+        pagecache.watch("newsletters", exclude=["contribution", "feedback"])
         from lscb_portal.core.subscriptions import register_list_provider
 
         from .lists import series_lists

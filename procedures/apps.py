@@ -9,6 +9,9 @@ class ProceduresConfig(AppConfig):
         from lscb_portal.core import roles
 
         roles.register_area("procedures", roles.PROCEDURE_EDITORS)
+        from lscb_portal.core import pagecache
+
+        pagecache.watch("procedures")
         from lscb_portal.core.subscriptions import MailingList, register_list
 
         from .emails import digest_part

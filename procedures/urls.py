@@ -2,6 +2,8 @@ from datetime import date
 
 from django.urls import path, register_converter
 
+from lscb_portal.core.pagecache import cached_page
+
 from . import feeds, views
 
 
@@ -22,19 +24,19 @@ register_converter(DayConverter, "day")
 app_name = "procedures"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("amendments/", views.amendments, name="amendments"),
-    path("amendments/feed/", feeds.RoundsFeed(), name="feed"),
-    path("amendments/feed/atom/", feeds.RoundsAtomFeed(), name="feed_atom"),
-    path("amendments/earlier/", views.earlier_rounds, name="earlier_rounds"),
-    path("amendments/<day:day>/", views.round_view, name="round"),
-    path("glossary/", views.glossary, name="glossary"),
-    path("archive/", views.archive, name="archive"),
-    path("search/", views.search, name="search"),
+    path("", cached_page(views.index), name="index"),
+    path("amendments/", cached_page(views.amendments), name="amendments"),
+    path("amendments/feed/", cached_page(feeds.RoundsFeed()), name="feed"),
+    path("amendments/feed/atom/", cached_page(feeds.RoundsAtomFeed()), name="feed_atom"),
+    path("amendments/earlier/", cached_page(views.earlier_rounds), name="earlier_rounds"),
+    path("amendments/<day:day>/", cached_page(views.round_view), name="round"),
+    path("glossary/", cached_page(views.glossary), name="glossary"),
+    path("archive/", cached_page(views.archive), name="archive"),
+    path("search/", cached_page(views.search), name="search"),
     path("verify/", views.verify_start, name="verify_start"),
     path("verify/<str:code>/", views.verify, name="verify"),
-    path("<slug:slug>/", views.chapter, name="chapter"),
-    path("<slug:slug>/changes/", views.changes, name="changes"),
-    path("<slug:slug>/as-at/", views.as_at, name="as_at"),
+    path("<slug:slug>/", cached_page(views.chapter), name="chapter"),
+    path("<slug:slug>/changes/", cached_page(views.changes), name="changes"),
+    path("<slug:slug>/as-at/", cached_page(views.as_at), name="as_at"),
     path("<slug:slug>/print/", views.print_view, name="print"),
 ]

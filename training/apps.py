@@ -9,6 +9,10 @@ class TrainingConfig(AppConfig):
         from lscb_portal.core import roles
 
         roles.register_area("training", roles.TRAINING_ADMINISTRATORS)
+        from lscb_portal.core import pagecache
+
+        # A booker's needs, charges and evaluations are never shown on a public page.
+        pagecache.watch("training", exclude=["bookingneeds", "charge", "evaluation"])
         from lscb_portal.core import subscriptions
 
         from .alerts import training_alerts

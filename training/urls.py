@@ -1,13 +1,15 @@
 from django.urls import path
 
+from lscb_portal.core.pagecache import cached_page
+
 from . import views
 
 app_name = "training"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("courses/<slug:slug>/", views.course, name="course"),
-    path("sessions/<int:pk>/", views.session, name="session"),
+    path("", cached_page(views.index), name="index"),
+    path("courses/<slug:slug>/", cached_page(views.course), name="course"),
+    path("sessions/<int:pk>/", cached_page(views.session), name="session"),
     path("sessions/<int:pk>/booked/", views.booked, name="booked"),
     path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
     path("bookings/<str:token>/", views.booking, name="booking"),

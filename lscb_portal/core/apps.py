@@ -14,8 +14,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import roles
+        from . import pagecache, roles
 
         roles.register_area("core", roles.BOARD_MANAGERS, models=roles.BOARD_MANAGER_MODELS)
         roles.register_area("core", roles.TRAINING_ADMINISTRATORS, models=["organisation", "historicalorganisation"])
         post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="core.sync_roles")
+        private = ["subscriber", "subscription", "outboxmessage", "ratelimitcounter", "workerheartbeat"]
+        pagecache.watch("core", exclude=[*private, "contentchange"])
+        pagecache.watch("taggit")
+        post_migrate.connect(pagecache.install_triggers, sender=self, dispatch_uid="core.install_page_triggers")

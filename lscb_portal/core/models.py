@@ -249,3 +249,21 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker
+
+
+class ContentChange(models.Model):
+    """One row for each committed transaction that changed something the public pages show.
+
+    Written by a database trigger (``core.pagecache``), never by Python. The sum of
+    ``weight`` is the content version that the page cache keys on; compacting folds old
+    rows into one without changing the sum.
+    """
+
+    weight = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "content change"
+
+    def __str__(self) -> str:
+        return f"{self.weight} change(s) at {self.changed_at:%Y-%m-%d %H:%M:%S}"

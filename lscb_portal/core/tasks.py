@@ -60,6 +60,15 @@ def clean_up_alerts_data(timestamp: int) -> None:
     subscriptions.purge_stale_subscribers(now=now)
 
 
+@app.periodic(cron="17 * * * *")
+@app.task(name="core.compact_content_changes", queueing_lock="core.compact_content_changes")
+def compact_content_changes(timestamp: int) -> int:
+    """Hourly: fold the page cache's record of changes into one row, so reading the version stays one small sum."""
+    from . import pagecache
+
+    return pagecache.compact()
+
+
 @app.periodic(cron="40 3 * * *")
 @app.task(name="core.apply_retention", queueing_lock="core.apply_retention")
 def apply_retention(timestamp: int) -> dict:

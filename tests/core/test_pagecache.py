@@ -1,0 +1,226 @@
+"""The page cache: served from memory, set aside by any committed change, never shared between readers.
+
+These tests commit (``transactional_db``): the change trigger fires at commit, as it does in production.
+"""
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from lscb_portal.core import pagecache
+from lscb_portal.core.models import BoardSettings, ContentChange, OutboxMessage
+from tests.training.factories import BookingFactory, SessionFactory
+from training.models import Course, Session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NONCE_IN_PAGE = re.compile(r'<script nonce="([^"]+)"')
+CSRF_IN_PAGE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    caches[pagecache.CACHE_ALIAS].clear()
+    yield
+    caches[pagecache.CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def session():
+    BoardSettings.get_solo()  # made on first read otherwise, which is itself a change
+    return SessionFactory(capacity=15)
+
+
+def _booking_form(**overrides) -> dict:
+    data = {
+        "attendee_name": "Priya Shah",
+        "email": "priya.shah@riverside.example.org",
+        "phone": "01632 960 555",
+        "organisation": "Riverside Primary School",
+        "role": "Deputy designated safeguarding lead",
+        "manager_name": "",
+        "manager_email": "",
+        "access_needs": "",
+        "dietary_needs": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_every_watched_table_has_the_trigger_and_private_tables_do_not():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [pagecache.TRIGGER_NAME])
+        with_trigger = {row[0] for row in cursor.fetchall()}
+    watched = set(pagecache.watched_tables())
+    assert watched == with_trigger
+    assert {"training_session", "training_booking", "newsletters_issue", "newsletters_article"} <= watched
+    assert {"procedures_chapterversion", "core_boardsettings", "core_organisation", "taggit_taggeditem"} <= watched
+    private = {"core_outboxmessage", "core_subscriber", "training_evaluation", "training_bookingneeds"}
+    assert not private & watched
+    assert not {table for table in watched if "historical" in table}
+
+
+def test_one_committed_transaction_moves_the_version_once_however_many_rows_it_writes(session):
+    before = pagecache.content_version()
+    with transaction.atomic():
+        BookingFactory.create_batch(5, session=session)
+        Session.objects.filter(pk=session.pk).update(trainers="Amira Okafor")
+    assert pagecache.content_version() == before + 1
+
+
+def test_bulk_updates_and_plain_sql_move_the_version(session):
+    before = pagecache.content_version()
+    Course.objects.filter(pk=session.course_id).update(title="Neglect: recognising and responding")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE training_session SET trainers = 'Sam Reid' WHERE id = %s", [session.pk])
+    assert pagecache.content_version() == before + 2
+
+
+def test_rolled_back_changes_and_private_tables_leave_the_version_alone(session):
+    before = pagecache.content_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        BookingFactory(session=session)
+        raise RuntimeError("the booking is refused")
+    OutboxMessage.objects.create(to="a@example.org", subject="Hello", body_text="Text")
+    assert pagecache.content_version() == before
+
+
+def test_compacting_keeps_the_version_and_leaves_one_row(session):
+    for trainers in ("A", "B", "C"):
+        Session.objects.filter(pk=session.pk).update(trainers=trainers)
+    before = pagecache.content_version()
+    assert ContentChange.objects.count() >= 3
+
+    pagecache.compact()
+
+    assert ContentChange.objects.count() == 1
+    assert pagecache.content_version() == before
+
+
+def test_the_second_reader_is_served_from_the_cache_with_one_query(session, django_assert_max_num_queries):
+    url = session.get_absolute_url()
+    first = Client().get(url)
+    assert first.status_code == 200
+
+    with django_assert_max_num_queries(1):
+        second = Client().get(url)
+
+    assert second.status_code == 200
+    assert second["Content-Type"] == first["Content-Type"]
+    mask = re.compile(r'(nonce="|nonce-|value=")[^"\' ;]+')
+    assert mask.sub("", second.content.decode()) == mask.sub("", first.content.decode())
+
+
+def test_each_reader_gets_their_own_nonce_matching_their_policy(session):
+    url = session.get_absolute_url()
+    Client().get(url)
+    nonces = []
+    for _ in range(2):
+        response = Client().get(url)
+        nonce = NONCE_IN_PAGE.search(response.content.decode()).group(1)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        assert pagecache._marker("nonce").decode() not in response.content.decode()
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_a_form_on_a_cached_page_carries_a_token_valid_for_its_reader(session):
+    url = session.get_absolute_url()
+    Client().get(url)
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(url)
+    token = CSRF_IN_PAGE.search(page.content.decode()).group(1)
+    assert pagecache._marker("csrf").decode() not in token
+
+    booked = reader.post(url, {**_booking_form(), "csrfmiddlewaretoken": token})
+
+    assert booked.status_code == 302
+    assert session.bookings.count() == 1
+
+
+def test_a_booking_shows_on_the_next_read(session):
+    url = session.get_absolute_url()
+    assert "15 places in total, 0 taken" in Client().get(url).content.decode()
+    Client().get(url)
+
+    Client().post(url, _booking_form())
+
+    assert "15 places in total, 1 taken" in Client().get(url).content.decode()
+
+
+def test_an_edit_committed_while_a_page_renders_is_on_the_next_read(session):
+    """The version is read before the page is built, so a copy built across a change is already old."""
+    calls = []
+
+    def view(request):
+        title = Course.objects.get(pk=session.course_id).title
+        if not calls:
+            Course.objects.filter(pk=session.course_id).update(title="Renamed while rendering")
+        calls.append(title)
+        return HttpResponse(title)
+
+    page = pagecache.cached_page(view)
+    request = RequestFactory().get("/training/")
+    request.csp_nonce = "n0nce"
+
+    page(request)
+    second = page(request)
+
+    assert second.content.decode() == "Renamed while rendering"
+    assert len(calls) == 2
+
+
+def test_readers_with_a_session_and_staff_are_never_served_a_copy(session, admin_user, django_assert_num_queries):
+    url = session.get_absolute_url()
+    Client().get(url)
+    staff = Client()
+    staff.force_login(admin_user)
+
+    response = staff.get(url)
+
+    assert response.status_code == 200
+    assert pagecache._marker("nonce") not in response.content
+    # The view ran: the copy kept for anonymous readers was not used.
+    cache = caches[pagecache.CACHE_ALIAS]
+    key = pagecache._cache_key(RequestFactory().get(url), pagecache.content_version())
+    assert cache.get(key) is not None
+    with django_assert_num_queries(1):
+        Client().get(url)
+    with CaptureQueriesContext(connection) as staff_queries:
+        staff.get(url)
+    assert len(staff_queries) > 2
+
+
+def test_errors_and_posts_are_not_kept(session):
+    cache = caches[pagecache.CACHE_ALIAS]
+    missing = "/training/sessions/999999/"
+    assert Client().get(missing).status_code == 404
+    assert cache.get(pagecache._cache_key(RequestFactory().get(missing), pagecache.content_version())) is None
+
+    Client().post(session.get_absolute_url(), _booking_form(email="not an address"))
+    assert cache.get(pagecache._cache_key(RequestFactory().get(session.get_absolute_url()), 0)) is None
+
+
+def test_query_strings_are_part_of_the_key_in_any_order():
+    version = 7
+    first = pagecache._cache_key(RequestFactory().get("/search/?q=neglect&kind=article"), version)
+    same = pagecache._cache_key(RequestFactory().get("/search/?kind=article&q=neglect"), version)
+    other = pagecache._cache_key(RequestFactory().get("/search/?q=neglect&kind=chapter"), version)
+    assert first == same
+    assert first != other
+    assert first != pagecache._cache_key(RequestFactory().get("/search/?q=neglect&kind=article"), version + 1)
+
+
+def test_the_cache_is_off_when_its_time_is_zero(settings, session):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = session.get_absolute_url()
+    Client().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(url)
+    assert len(queries) > 2
