@@ -7,7 +7,6 @@ in the future, so it appears at that time with nothing needing to run.
 """
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -19,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lscb_portal.core.richtext import RichTextField, heading_text, plain_text
-from lscb_portal.core.search import search_vector_field
+from lscb_portal.core.search import search_vector_field, search_vector_index
 
 from .documents import DocumentType, validate_document
 
@@ -146,7 +145,7 @@ class Issue(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="newsletters_issue_public"),
-            GinIndex(fields=["search_vector"], name="newsletters_issue_search"),
+            search_vector_index(name="newsletters_issue_search"),
         ]
 
     def __str__(self) -> str:
@@ -228,7 +227,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["issue", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["issue", "slug"], name="newsletters_article_unique_slug")]
-        indexes = [GinIndex(fields=["search_vector"], name="newsletters_article_search")]
+        indexes = [search_vector_index(name="newsletters_article_search")]
 
     def __str__(self) -> str:
         return self.title

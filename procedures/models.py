@@ -10,7 +10,6 @@ below.
 
 from datetime import datetime
 
-from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -20,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from solo.models import SingletonModel
 
 from lscb_portal.core.richtext import RichTextField, plain_text, sanitize
-from lscb_portal.core.search import search_vector_field
+from lscb_portal.core.search import search_vector_field, search_vector_index
 
 from .anchors import add_heading_anchors, heading_text
 
@@ -309,7 +308,7 @@ class ChapterVersion(models.Model):
             models.UniqueConstraint(fields=["chapter", "update_round"], name="procedures_version_one_per_round"),
             models.UniqueConstraint(fields=["chapter", "number"], name="procedures_version_unique_number"),
         ]
-        indexes = [GinIndex(fields=["search_vector"], name="procedures_version_search")]
+        indexes = [search_vector_index(name="procedures_version_search")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.update_round})"
@@ -352,7 +351,7 @@ class GlossaryTerm(models.Model):
 
     class Meta:
         ordering = ["term"]
-        indexes = [GinIndex(fields=["search_vector"], name="procedures_glossary_search")]
+        indexes = [search_vector_index(name="procedures_glossary_search")]
 
     def __str__(self) -> str:
         return self.term

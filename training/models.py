@@ -11,7 +11,6 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
@@ -22,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lscb_portal.core.richtext import RichTextField, plain_text
-from lscb_portal.core.search import search_vector_field
+from lscb_portal.core.search import search_vector_field, search_vector_index
 
 from . import conf
 from .workingdays import working_days_before
@@ -131,7 +130,7 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["title"]
-        indexes = [GinIndex(fields=["search_vector"], name="training_course_search")]
+        indexes = [search_vector_index(name="training_course_search")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(length="hours") | Q(length_hours__gt=0), name="training_course_hours_given"
