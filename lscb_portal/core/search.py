@@ -29,7 +29,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Case, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Value, When, Window
 from django.utils.safestring import mark_safe
 
 CONFIG = "english"
@@ -175,11 +175,7 @@ def search(
     """
     q = clean_query(q)
     query = SearchQuery(q, search_type="websearch", config=CONFIG)
-    if headline_field is None:
-        snippet = Value("", output_field=SafeHTMLField())
-    else:
-        text = F(headline_field) if isinstance(headline_field, str) else headline_field
-        snippet = Snippet(text, query, words=snippet_words)
+    snippet = _snippet(headline_field, query, words=snippet_words)
     if not q:
         return queryset.annotate(
             rank=Value(0.0, output_field=models.FloatField()),
@@ -199,6 +195,13 @@ def search(
         )
         .order_by("-tier", "-rank", "pk")
     )
+
+
+def _snippet(headline_field: str | Any | None, query: SearchQuery, *, words: int):
+    if headline_field is None:
+        return Value("", output_field=SafeHTMLField())
+    text = F(headline_field) if isinstance(headline_field, str) else headline_field
+    return Snippet(text, query, words=words)
 
 
 def _value(obj, path: str | Callable | None):
@@ -246,6 +249,58 @@ class SearchSource:
             snippet_words=self.snippet_words,
         )
 
+    def ranking(self, q: str, *, index: int, depth: int) -> QuerySet:
+        """Rows ``(index, pk, tier, rank, total)``: the best ``depth`` matches, each with the number of matches.
+
+        With ``depth=0``, one row (any match, tier and rank 0) for the count only.
+        Made to be one branch of a UNION ALL across sources.
+        """
+        total = Window(Count("pk"))
+        if depth:
+            ranked = search(self.queryset, q, vector=self.vector, headline_field=None)
+            rows = ranked.annotate(source=Value(index), total=total)
+        else:
+            rows = (
+                self.queryset.filter(**{self.vector: search_query(q)})
+                .annotate(
+                    source=Value(index),
+                    tier=Value(0, output_field=IntegerField()),
+                    rank=Value(0.0, output_field=models.FloatField()),
+                    total=total,
+                )
+                .order_by()
+            )
+        return rows.values_list("source", "pk", "tier", "rank", "total")[: depth or 1]
+
+    def page_rows(self, q: str, pks: list) -> QuerySet:
+        """The rows ``pks`` with their snippets, for a page of results (no ranking: it is known already)."""
+        rows = self.queryset.filter(pk__in=pks).order_by()
+        snippet = _snippet(self.headline_field, search_query(q), words=self.snippet_words)
+        return rows.annotate(snippet=snippet).defer(*self._unshown_fields(rows))
+
+    def _unshown_fields(self, queryset: QuerySet) -> list[str]:
+        """The long columns of the rows read (text, JSON, vectors), of their model and the ones selected with it.
+
+        A result shows a title, a date and a link, never these; the snippet is
+        made from them in SQL. A title or date given as a path is still read.
+        """
+        wanted = {path for path in (self.title, self.date) if isinstance(path, str)}
+        unshown = []
+
+        def walk(model, prefix: str, related) -> None:
+            for model_field in model._meta.concrete_fields:
+                path = prefix + model_field.name
+                if path not in wanted and isinstance(
+                    model_field, models.TextField | models.JSONField | models.GeneratedField | SearchVectorField
+                ):
+                    unshown.append(path)
+            if isinstance(related, dict):
+                for name, deeper in related.items():
+                    walk(model._meta.get_field(name).related_model, f"{prefix}{name}__", deeper)
+
+        walk(queryset.model, "", queryset.query.select_related)
+        return unshown
+
     def to_result(self, obj) -> SearchResult:
         """A row from ``search()`` (annotated rank, tier, snippet) as a SearchResult."""
         return SearchResult(
@@ -260,7 +315,8 @@ class SearchSource:
 
     def results(self, q: str, *, limit: int = 20) -> list[SearchResult]:
         """The best ``limit`` matches as SearchResults (snippets made for those rows only)."""
-        return [self.to_result(obj) for obj in self.search(q)[:limit]]
+        rows = self.search(q)
+        return [self.to_result(obj) for obj in rows.defer(*self._unshown_fields(rows))[:limit]]
 
 
 def merge_results(*result_lists: Iterable[SearchResult], limit: int | None = None) -> list[SearchResult]:
@@ -275,27 +331,74 @@ def merge_results(*result_lists: Iterable[SearchResult], limit: int | None = Non
 class SearchResults(Sequence):
     """Every match for ``q`` across ``sources``, best first, as a lazy sequence of SearchResult.
 
-    Made for Django's Paginator: ``count()`` counts the matches (at most
-    ``limit``), and a slice ranks the rows of each source without snippets,
-    merges them, and only then fetches the slice's rows with their snippets: a
-    page of 20 makes 20 snippets whatever the number of matches. Up to three
-    queries per source.
+    Made for Django's Paginator, in two queries whatever the number of sources
+    and of matches, plus one per source on the page: one ranking query (a
+    UNION ALL of every source's best ``depth`` rows, ranked without snippets,
+    each row carrying its source's number of matches, so counting costs no
+    query of its own), then, for the slice shown, one fetch per source of its
+    rows with their snippets: a page of 20 makes 20 snippets whatever the
+    number of matches. ``counted`` sources are only counted, in the same
+    ranking query (the site search's kinds filtered out, whose counts the
+    filter still shows); ``counts()`` gives every source's number of matches.
+
+    ``depth`` is how many rows of each source the first ranking reads: the last
+    row the page shown needs (``paginate_results`` sets it from the page
+    number). A slice deeper than that ranks again, once, as deep as it needs.
     """
 
-    def __init__(self, q: str, sources: Sequence[SearchSource], *, limit: int = MAX_RESULTS):
+    def __init__(
+        self,
+        q: str,
+        sources: Sequence[SearchSource],
+        *,
+        counted: Sequence[SearchSource] = (),
+        limit: int = MAX_RESULTS,
+        depth: int = 20,
+    ):
         self.q = clean_query(q)
         self.sources = list(sources)
+        self.counted = list(counted)
         self.limit = limit
-        self._count: int | None = None
+        self.depth = max(1, min(depth, limit))
+        self._ranked: list[tuple] | None = None  # (-tier, -rank, source index, pk), sorted
+        self._ranked_depth = 0
+        self._totals: list[int] = []
+
+    def _rank(self, depth: int) -> None:
+        branches = [source.ranking(self.q, index=index, depth=depth) for index, source in enumerate(self.sources)]
+        branches += [
+            source.ranking(self.q, index=index, depth=0)
+            for index, source in enumerate(self.counted, start=len(self.sources))
+        ]
+        rows = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+        totals = [0] * len(branches)
+        ranked = []
+        for index, pk, tier, rank, total in rows:
+            totals[index] = total
+            if index < len(self.sources):
+                ranked.append((-tier, -rank, index, pk))
+        ranked.sort()
+        self._ranked, self._ranked_depth, self._totals = ranked, depth, totals
+
+    def _ranking(self, stop: int) -> list[tuple]:
+        """The merged ranking, deep enough for the rows before ``stop``."""
+        if self._ranked is None:
+            self._rank(max(self.depth, min(stop, self.limit)))
+        elif stop > self._ranked_depth and any(
+            total > self._ranked_depth for total in self._totals[: len(self.sources)]
+        ):
+            self._rank(min(stop, self.limit))
+        return self._ranked
+
+    def counts(self) -> list[int]:
+        """The number of matches of each source, ``sources`` then ``counted`` (not capped)."""
+        if not self.q:
+            return [0] * (len(self.sources) + len(self.counted))
+        self._ranking(self.depth)
+        return list(self._totals)
 
     def count(self) -> int:
-        if self._count is None:
-            if not self.q:
-                self._count = 0
-            else:
-                total = sum(source.search(self.q).count() for source in self.sources)
-                self._count = min(total, self.limit)
-        return self._count
+        return min(sum(self.counts()[: len(self.sources)]), self.limit)
 
     def __len__(self) -> int:
         return self.count()
@@ -319,23 +422,29 @@ class SearchResults(Sequence):
     def _fetch(self, start: int, stop: int) -> list[SearchResult]:
         if not self.q or start >= stop:
             return []
-        ranked = []  # (-tier, -rank, source index, position within the source, pk)
-        for index, source in enumerate(self.sources):
-            rows = source.search(self.q).values_list("pk", "tier", "rank")[:stop]
-            ranked += [(-tier, -rank, index, position, pk) for position, (pk, tier, rank) in enumerate(rows)]
-        ranked.sort()
-        wanted = ranked[start:stop]
-        by_source: dict[int, list] = {}
-        for *_order, index, _position, pk in wanted:
-            by_source.setdefault(index, []).append(pk)
+        wanted = self._ranking(stop)[start:stop]
+        by_source: dict[int, dict[Any, tuple[int, float]]] = {}
+        for minus_tier, minus_rank, index, pk in wanted:
+            by_source.setdefault(index, {})[pk] = (-minus_tier, -minus_rank)
         found: dict[tuple[int, Any], SearchResult] = {}
-        for index, pks in by_source.items():
+        for index, ranks in by_source.items():
             source = self.sources[index]
-            for obj in source.search(self.q, source.queryset.filter(pk__in=pks)):
+            for obj in source.page_rows(self.q, list(ranks)):
+                obj.tier, obj.rank = ranks[obj.pk]
                 found[(index, obj.pk)] = source.to_result(obj)
-        return [found[(index, pk)] for *_order, index, _position, pk in wanted if (index, pk) in found]
+        return [found[(index, pk)] for *_order, index, pk in wanted if (index, pk) in found]
+
+
+def depth_for_page(page: Any, per_page: int) -> int:
+    """The last row the page numbered ``page`` shows (page 1's for anything not a number)."""
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    return max(number, 1) * per_page
 
 
 def paginate_results(q: str, sources: Sequence[SearchSource], *, page: Any = 1, per_page: int = 20) -> Page:
     """One page of the merged results; any page number ("", "abc", 999) gives a page, never an error."""
-    return Paginator(SearchResults(q, sources), per_page).get_page(page)
+    results = SearchResults(q, sources, depth=depth_for_page(page, per_page))
+    return Paginator(results, per_page).get_page(page)

@@ -6,8 +6,8 @@ summary comes before a match in the body only, whichever app it belongs to. Rank
 through the apps' own ``selectors.search()`` would not merge fairly: newsletters and
 procedures add 1.0 to the rank of title matches, training sorts on a substring test.
 
-A page costs a fixed number of queries whatever the size of the data: one count per
-kind, one ranking query per kind chosen, one fetch (with snippets) per kind on the
+A page costs a fixed number of queries whatever the size of the data: one query that
+ranks the kinds chosen and counts every kind, one fetch (with snippets) per kind on the
 page, and one for the upcoming sessions of the courses shown.
 """
 
@@ -24,7 +24,14 @@ from django.utils import timezone
 
 from lscb_portal.core import pagination
 from lscb_portal.core.pagination import Pagination
-from lscb_portal.core.search import MAX_RESULTS, SearchResult, SearchResults, SearchSource, clean_query
+from lscb_portal.core.search import (
+    MAX_RESULTS,
+    SearchResult,
+    SearchResults,
+    SearchSource,
+    clean_query,
+    depth_for_page,
+)
 from newsletters.models import Article, Issue
 from procedures import selectors as procedure_selectors
 from training.models import Course, Session
@@ -116,14 +123,6 @@ class KindCount:
     selected: bool
 
 
-class _CountedResults(SearchResults):
-    """SearchResults whose total is already known from the per-kind counts (no second count)."""
-
-    def __init__(self, q: str, sources, *, total: int):
-        super().__init__(q, sources)
-        self._count = min(total, self.limit)
-
-
 @dataclass
 class SiteSearch:
     query: str
@@ -147,10 +146,18 @@ def site_search(q: Any, *, kind_slugs: list[str] | None = None, page: Any = 1, n
     wanted = {slug for slug in (kind_slugs or []) if slug in known} or known
     if not query:
         return SiteSearch(query="", page=None, kinds=[], total=0)
-    counts = {kind.slug: sum(source.search(query).count() for source in kind.sources) for kind in all_kinds}
-    chosen = [source for kind in all_kinds if kind.slug in wanted for source in kind.sources]
-    total = sum(count for slug, count in counts.items() if slug in wanted)
-    results = _CountedResults(query, chosen, total=total)
+    chosen = [kind for kind in all_kinds if kind.slug in wanted]
+    others = [kind for kind in all_kinds if kind.slug not in wanted]
+    # One ranking query ranks the chosen kinds for the page asked for and counts every kind.
+    results = SearchResults(
+        query,
+        [source for kind in chosen for source in kind.sources],
+        counted=[source for kind in others for source in kind.sources],
+        depth=depth_for_page(page, PER_PAGE),
+    )
+    source_counts = iter(results.counts())
+    counts = {kind.slug: sum(next(source_counts) for _source in kind.sources) for kind in chosen + others}
+    total = sum(counts[kind.slug] for kind in chosen)
     page_obj = Paginator(results, PER_PAGE).get_page(page)
     # Materialise the page's results once, then add sessions to the courses on it.
     page_obj.object_list = _with_sessions(list(page_obj.object_list), now=now)

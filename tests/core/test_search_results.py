@@ -108,7 +108,8 @@ def test_pages_of_merged_results_fetch_only_their_rows(models_, django_assert_ma
     for number in range(10):
         Chapter.objects.create(name=f"Neglect part {number:02}", body_text="Chapter.")
 
-    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(6):
+    # One query ranks and counts both sources; one fetches the page's rows (all articles).
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(2):
         page = paginate_results("neglect", sources(Article, Chapter), page=2, per_page=10)
         shown = list(page.object_list)
 
@@ -118,6 +119,68 @@ def test_pages_of_merged_results_fetch_only_their_rows(models_, django_assert_ma
     headline_queries = [query["sql"] for query in queries.captured_queries if "ts_headline" in query["sql"]]
     assert len(headline_queries) == 1
     assert " IN (" in headline_queries[0]
+
+
+def test_a_deep_page_is_ranked_deep_enough_by_its_one_ranking_query(models_, django_assert_num_queries):
+    Article, Chapter = models_
+    for number in range(25):
+        Article.objects.create(
+            title=f"Article {number:02}", body_text="Training on neglect.", published=dt.date(2018, 1, 1)
+        )
+    for number in range(10):
+        Chapter.objects.create(name=f"Neglect part {number:02}", body_text="Chapter.")
+
+    with django_assert_num_queries(2):
+        page = paginate_results("neglect", sources(Article, Chapter), page=3, per_page=10)
+        shown = list(page.object_list)
+
+    assert page.number == 3
+    assert [result.title for result in shown] == [f"Article {number:02}" for number in range(10, 20)]
+
+
+def test_a_slice_deeper_than_the_first_ranking_ranks_again_once(models_, django_assert_num_queries):
+    Article, Chapter = models_
+    for number in range(25):
+        Article.objects.create(
+            title=f"Article {number:02}", body_text="Training on neglect.", published=dt.date(2018, 1, 1)
+        )
+    results = SearchResults("neglect", sources(Article, Chapter), depth=5)
+
+    with django_assert_num_queries(3):
+        assert len(results) == 25
+        shown = results[20:25]
+
+    assert [result.title for result in shown] == [f"Article {number:02}" for number in range(20, 25)]
+
+
+def test_counted_sources_are_counted_by_the_ranking_query_and_never_listed(models_, django_assert_num_queries):
+    Article, Chapter = models_
+    for number in range(3):
+        Article.objects.create(title=f"Neglect {number}", body_text="x", published=dt.date(2018, 1, 1))
+    Chapter.objects.create(name="Neglect", body_text="y")
+    Chapter.objects.create(name="Other", body_text="About neglect.")
+    Chapter.objects.create(name="Unrelated", body_text="z")
+    article_source, chapter_source = sources(Article, Chapter)
+    results = SearchResults("neglect", [article_source], counted=[chapter_source])
+
+    with django_assert_num_queries(1):
+        assert results.counts() == [3, 2]
+        assert len(results) == 3
+    with django_assert_num_queries(1):
+        shown = results[0:10]
+
+    assert {result.kind for result in shown} == {"Newsletter article"}
+
+
+def test_a_page_reads_its_rows_without_their_long_columns(models_):
+    Article, Chapter = models_
+    article = Article.objects.create(title="Neglect", body_text="Signs of neglect.", published=dt.date(2018, 1, 1))
+
+    (row,) = sources(Article, Chapter)[0].page_rows("neglect", [article.pk])
+
+    assert {"body_text", "search_vector"} <= row.get_deferred_fields()
+    assert not {"title", "published"} & row.get_deferred_fields()
+    assert "<mark>neglect</mark>" in row.snippet
 
 
 def test_the_first_page_can_mix_sources(models_):

@@ -199,9 +199,10 @@ def _queries_for(client, params) -> int:
 
 
 def test_a_page_of_results_costs_the_same_queries_whatever_the_data_size(client, django_assert_max_num_queries):
-    # At most: a count and a ranking query per kind (5 + 5), a fetch with snippets per kind
-    # on the page (5), the sessions of the courses shown (1) and the layout's board settings (1).
-    budget = 17
+    # At most: one query ranking the kinds chosen and counting every kind (1), a fetch with
+    # snippets per kind on the page (5), the sessions of the courses shown (1) and the
+    # layout's board settings (1).
+    budget = 8
     _make_lots(0, 3)
     with django_assert_max_num_queries(budget):
         client.get(SEARCH, {"q": "safeguarding"})
