@@ -37,6 +37,8 @@ MAX_QUERY_LENGTH = 200
 # ts_rank's weights, in Postgres's order {D, C, B, A}: A title, B headings and summary, C body.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 SNIPPET_WORDS = 35
+# Snippets come from the opening characters of a text (about 250 words) when they hold a match.
+SNIPPET_OPENING_CHARS = 1500
 # The site search lists at most this many results (50 pages of 20): nobody reads further,
 # and each deeper page costs more.
 MAX_RESULTS = 1000
@@ -127,6 +129,11 @@ class Snippet(Func):
 
     The escaping happens in SQL, so the value is safe HTML even when the text
     holds markup ("<script>" typed as words).
+
+    Postgres parses the whole text to make a headline, which costs more than
+    anything else on a page of results, so the headline comes from the
+    text's opening ``SNIPPET_OPENING_CHARS`` characters (cut at a word), and
+    from the whole text only when the opening holds no match.
     """
 
     output_field = SafeHTMLField()
@@ -147,12 +154,38 @@ class Snippet(Func):
             f"MinWords={max(1, per_passage // 2)}, ShortWord=3, MaxFragments=2, "
             'FragmentDelimiter=" … "'
         )
-        sql = f"ts_headline(%s::regconfig, translate(COALESCE({text_sql}, ''), %s, ''), {query_sql}, %s)"
+        plain_sql = f"translate(COALESCE({text_sql}, ''), %s, '')"
+        plain_params = (*text_params, _START + _STOP)
+        limit = SNIPPET_OPENING_CHARS
+        opening_sql = (
+            f"CASE WHEN length({plain_sql}) > {limit} "
+            f"THEN regexp_replace(left({plain_sql}, {limit + 1}), '\\S*$', '') ELSE {plain_sql} END"
+        )
+        opening_params = (*plain_params, *plain_params, *plain_params)
+        # Only compiled SQL and constants are interpolated; the values are parameters. OFFSET 0 keeps
+        # Postgres from folding the subquery into the CASE, which would make the opening's headline twice.
+        sql = (
+            f"(SELECT CASE WHEN strpos(opening.headline, %s) > 0 OR length({plain_sql}) <= {limit} "  # noqa: S608
+            f"THEN opening.headline ELSE ts_headline(%s::regconfig, {plain_sql}, {query_sql}, %s) END "
+            f"FROM (SELECT ts_headline(%s::regconfig, {opening_sql}, {query_sql}, %s) AS headline "
+            "OFFSET 0) AS opening)"
+        )
+        params = (
+            _START,
+            *plain_params,
+            CONFIG,
+            *plain_params,
+            *query_params,
+            options,
+            CONFIG,
+            *opening_params,
+            *query_params,
+            options,
+        )
         for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("''", "&#x27;")):
             sql = f"replace({sql}, '{character}', '{entity}')"
         sql = f"replace(replace({sql}, %s, '<mark>'), %s, '</mark>')"
-        params = (CONFIG, *text_params, _START + _STOP, *query_params, options, _START, _STOP)
-        return sql, params
+        return sql, (*params, _START, _STOP)
 
 
 def search(

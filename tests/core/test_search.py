@@ -11,7 +11,13 @@ from django.test.utils import isolate_apps
 from django.utils.safestring import SafeString
 
 from lscb_portal.core.richtext import RichTextField, heading_text, plain_text
-from lscb_portal.core.search import MAX_QUERY_LENGTH, clean_query, search, search_vector_field
+from lscb_portal.core.search import (
+    MAX_QUERY_LENGTH,
+    SNIPPET_OPENING_CHARS,
+    clean_query,
+    search,
+    search_vector_field,
+)
 
 
 @pytest.fixture
@@ -154,21 +160,54 @@ def test_snippet_words_bound_the_snippet(page_model):
     assert 20 <= len(default.snippet.replace(" … ", " ").split()) <= 35
 
 
+def _plan_nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_a_long_text_gives_its_snippet_from_its_opening_when_that_holds_a_match(page_model):
+    page_model.objects.create(
+        title="Long", body=f"<p>Neglect comes first.</p>{FILLER * 40}<p>Neglect again, unmistakably.</p>"
+    )
+
+    (page,) = search(page_model.objects.all(), "neglect")
+
+    assert len(page.body_text) > 2 * SNIPPET_OPENING_CHARS
+    assert "<mark>Neglect</mark> comes first" in page.snippet
+    assert "unmistakably" not in page.snippet
+
+
+def test_a_match_only_past_the_opening_of_a_long_text_is_still_marked(page_model):
+    page_model.objects.create(title="Long", body=f"{FILLER * 40}<p>Only here: county lines and exploitation.</p>")
+
+    (page,) = search(page_model.objects.all(), "county lines")
+
+    assert page.body_text.index("county") > 2 * SNIPPET_OPENING_CHARS
+    assert "<mark>county</mark> <mark>lines</mark>" in page.snippet
+
+
 def test_snippets_are_made_only_for_the_rows_returned(page_model):
     for number in range(30):
         page_model.objects.create(title=f"Page {number}", body="<p>Neglect training for practitioners.</p>")
 
     sql, params = search(page_model.objects.all(), "neglect")[:5].query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (VERBOSE, COSTS OFF) {sql}", params)
-        plan = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {sql}", params)
+        (explained,) = cursor.fetchone()[0]
 
-    # Postgres evaluates ts_headline in the projection above the sort, after the LIMIT
-    # has cut the rows down: no plan node at or below the sort mentions it.
-    sort_line = next(index for index, line in enumerate(plan) if line.strip().startswith("->  Sort"))
-    assert plan[0].startswith("Limit")
-    assert any("ts_headline" in line for line in plan[:sort_line])
-    assert not any("ts_headline" in line for line in plan[sort_line:])
+    # Postgres evaluates ts_headline above the sort (in the projection or a subplan of the
+    # node that the LIMIT reads), so for the 5 rows returned, never for the 30 that match.
+    headline_nodes = [
+        node
+        for node in _plan_nodes(explained["Plan"])
+        if any("ts_headline" in output for output in node.get("Output", []))
+    ]
+    assert headline_nodes
+    assert all(node["Actual Rows"] * node["Actual Loops"] <= 5 for node in headline_nodes)
+    (sort,) = [node for node in _plan_nodes(explained["Plan"]) if node["Node Type"] == "Sort"]
+    assert sort["Plans"][0]["Actual Rows"] == 30
+    assert not any(node in headline_nodes for node in _plan_nodes(sort))
 
 
 def test_the_search_uses_the_gin_index(page_model):
