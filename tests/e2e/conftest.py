@@ -72,6 +72,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """Serve pages as production does: anonymous readers' pages from the page cache (off with DEBUG)."""
+    settings.PAGE_CACHE_SECONDS = 60
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
