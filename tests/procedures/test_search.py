@@ -107,3 +107,23 @@ def test_results_carry_the_base_s_tier(manual):
     results = {result.title: result for result in search("neglect")}
     assert results["Neglect"].tier == 1
     assert results["Working with families"].tier == 0
+
+
+def test_site_search_sources_find_only_the_version_in_force_of_each_chapter():
+    from lscb_portal.core.search import SearchResults
+    from procedures.selectors import search_sources
+
+    from .factories import publish_change
+
+    chapter = publish_new_chapter(title="Neglect", slug="neglect", body="<p>Old wording about toxic trio.</p>")
+    for number in range(3):
+        publish_change(chapter, body=f"<p>Revision {number} about neglect and supervision.</p>")
+    publish_change(chapter, body="<p>Current wording about neglect and parental conflict.</p>")
+
+    chapters = [source for source in search_sources() if source.kind == "Procedure"]
+    results = SearchResults("neglect", chapters)
+
+    assert results.counts() == [1]
+    assert "parental conflict" in results[0].snippet
+    assert SearchResults("supervision", chapters).counts() == [0]
+    assert SearchResults("toxic trio", chapters).counts() == [0]
