@@ -7,9 +7,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -411,32 +410,12 @@ def search(q: str, *, limit: int = 20) -> list[SearchResult]:
     return [hit.result for hit in search_hits(q, limit=limit)]
 
 
-class _IsAnyOf(Func):
-    """``expression = ANY(array)``, a condition."""
-
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
-
-
-def _searchable_versions():
-    """``ChapterVersion.objects.searchable()``, read from the current chapters' versions by primary key.
-
-    Every round adds versions and only one per chapter is searched. Filtered by the
-    version's vector alone, a query that matches most of the manual would test every
-    version ever published; the array of current versions (computed once) lets Postgres
-    test only those, while a narrow query still starts from the GIN index.
-    """
-    current = ArraySubquery(Chapter.objects.current().order_by().values("current_version_id"))
-    return ChapterVersion.objects.searchable().filter(_IsAnyOf(F("pk"), current))
-
-
 def search_sources() -> list[SearchSource]:
     """The manual's searchable rows for ``core.search.paginate_results`` (the site search's paged merge)."""
     return [
         SearchSource(
             kind="Procedure",
-            queryset=_searchable_versions().select_related("chapter"),
+            queryset=ChapterVersion.objects.searchable().select_related("chapter"),
             title="title",
             date="chapter__updated_at",
             url=lambda version: version.chapter.get_absolute_url(),
