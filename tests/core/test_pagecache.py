@@ -84,6 +84,7 @@ def test_bulk_updates_and_plain_sql_move_the_version(session):
 
 def test_rolled_back_changes_and_private_tables_leave_the_version_alone(session):
     before = pagecache.content_version()
+
     def refused_booking():
         with transaction.atomic():
             BookingFactory(session=session)
