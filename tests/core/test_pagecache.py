@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from lscb_portal.core import pagecache
 from lscb_portal.core.models import BoardSettings, ContentChange, OutboxMessage
 from tests.training.factories import BookingFactory, SessionFactory
+from tests.training.factories import booking_form_data as _booking_form
 from training.models import Course, Session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,22 +36,6 @@ def _page_cache_on(settings):
 def session():
     BoardSettings.get_solo()  # made on first read otherwise, which is itself a change
     return SessionFactory(capacity=15)
-
-
-def _booking_form(**overrides) -> dict:
-    data = {
-        "attendee_name": "Priya Shah",
-        "email": "priya.shah@riverside.example.org",
-        "phone": "01632 960 555",
-        "organisation": "Riverside Primary School",
-        "role": "Deputy designated safeguarding lead",
-        "manager_name": "",
-        "manager_email": "",
-        "access_needs": "",
-        "dietary_needs": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_every_watched_table_has_the_trigger_and_private_tables_do_not():

@@ -61,3 +61,20 @@ class BookingFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = "Designated safeguarding lead"
     status = BookingStatus.CONFIRMED
+
+
+def booking_form_data(**overrides) -> dict:
+    """What a practitioner types into the session page's booking form."""
+    data = {
+        "attendee_name": "Priya Shah",
+        "email": "priya.shah@riverside.example.org",
+        "phone": "01632 960 555",
+        "organisation": "Riverside Primary School",
+        "role": "Deputy designated safeguarding lead",
+        "manager_name": "",
+        "manager_email": "",
+        "access_needs": "",
+        "dietary_needs": "",
+    }
+    data.update(overrides)
+    return data

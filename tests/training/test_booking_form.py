@@ -4,24 +4,9 @@ from lscb_portal.core.models import Organisation, OutboxMessage
 from training.models import Booking, BookingNeeds, BookingStatus
 
 from .factories import BookingFactory, CourseFactory, OrganisationFactory, SessionFactory
+from .factories import booking_form_data as _form
 
 pytestmark = pytest.mark.django_db
-
-
-def _form(**overrides):
-    data = {
-        "attendee_name": "Priya Shah",
-        "email": "priya.shah@riverside.example.org",
-        "phone": "01632 960 555",
-        "organisation": "Riverside Primary School",
-        "role": "Deputy designated safeguarding lead",
-        "manager_name": "",
-        "manager_email": "",
-        "access_needs": "",
-        "dietary_needs": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_booking_through_the_form_confirms_and_shows_what_happens_next(client):
