@@ -4,16 +4,21 @@ These tests commit (``transactional_db``): the change trigger fires at commit, a
 """
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from lscb_portal.core import pagecache
 from lscb_portal.core.models import BoardSettings, ContentChange, OutboxMessage
+from newsletters import services
+from tests.newsletters.factories import ArticleFactory, IssueFactory
 from tests.training.factories import BookingFactory, SessionFactory
 from tests.training.factories import booking_form_data as _booking_form
 from training.models import Course, Session
@@ -214,3 +219,38 @@ def test_the_cache_is_off_when_its_time_is_zero(settings, session):
     with CaptureQueriesContext(connection) as queries:
         Client().get(url)
     assert len(queries) > 2
+
+
+def test_a_scheduled_issue_shows_once_the_cache_time_has_passed(settings):
+    """Nothing is written when a scheduled issue's time comes: the kept copy ages out instead."""
+    BoardSettings.get_solo()
+    noon = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.get_default_timezone())
+    with time_machine.travel(noon, tick=False):
+        issue = ArticleFactory().issue
+        services.issue_schedule(issue=issue, at=noon + timedelta(seconds=30))
+        assert issue.series.title not in Client().get("/newsletters/").content.decode()
+
+    with time_machine.travel(noon + timedelta(seconds=31), tick=False):
+        # Live now, but the copy kept at noon is younger than PAGE_CACHE_SECONDS.
+        assert issue.series.title not in Client().get("/newsletters/").content.decode()
+
+    with time_machine.travel(noon + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 1), tick=False):
+        assert issue.series.title in Client().get("/newsletters/").content.decode()
+
+
+def test_feeds_keep_their_content_type_and_head_requests_are_answered(django_assert_max_num_queries):
+    BoardSettings.get_solo()
+    issue = IssueFactory(published=True)
+    ArticleFactory(issue=issue)
+    url = f"/newsletters/{issue.series.slug}/feed/"
+    first = Client().get(url)
+    assert first.status_code == 200
+
+    with django_assert_max_num_queries(2):  # the content version, once for each request
+        second = Client().get(url)
+        head = Client().head(url)
+
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Content-Type"].startswith("application/rss+xml")
+    assert second.content == first.content
+    assert head.status_code == 200
