@@ -36,7 +36,7 @@ from django.middleware.csrf import get_token
 CACHE_ALIAS = "pages"
 TRIGGER_NAME = "core_content_changed"
 MESSAGES_COOKIE_NAME = "messages"
-_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
 # (app label, names of models whose tables the public pages never show)
 _WATCHED: dict[str, frozenset[str]] = {}
@@ -151,12 +151,30 @@ def _cache_key(request, version: int) -> str:
 class _StoredPage:
     __slots__ = ("content", "status", "headers", "has_csrf_token")
 
-    def __init__(self, response, *, nonce: str):
+    def __init__(self, *, content: bytes, status: int, headers: list, has_csrf_token: bool):
+        self.content, self.status, self.headers, self.has_csrf_token = content, status, headers, has_csrf_token
+
+    @classmethod
+    def from_response(cls, request, response, *, nonce: str) -> "_StoredPage | None":
+        """The page with this reader's nonce and CSRF token as markers; None if a token is where we cannot see it.
+
+        One render uses one masked token wherever it appears (the ``csrf_token`` context
+        value is computed once), so every copy of the form's token is replaced. A token
+        used with no form to find it by (in a script, say) would hand this reader's secret
+        to the next: such a page is not kept.
+        """
         content = response.content.replace(nonce.encode(), _marker("nonce"))
-        self.content, replaced = _CSRF_INPUT.subn(rb"\g<1>" + _marker("csrf") + rb"\g<2>", content)
-        self.has_csrf_token = replaced > 0
-        self.status = response.status_code
-        self.headers = list(response.headers.items())
+        form_token = _CSRF_INPUT.search(content)
+        if form_token:
+            content = content.replace(form_token.group(1), _marker("csrf"))
+        elif request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return None
+        return cls(
+            content=content,
+            status=response.status_code,
+            headers=list(response.headers.items()),
+            has_csrf_token=form_token is not None,
+        )
 
     def response_for(self, request):
         from django.http import HttpResponse
@@ -186,8 +204,9 @@ def cached_page(view):
         response = view(request, *args, **kwargs)
 
         def store(rendered):
-            if _may_store(request, rendered):
-                cache.set(key, _StoredPage(rendered, nonce=nonce), settings.PAGE_CACHE_SECONDS)
+            page = _StoredPage.from_response(request, rendered, nonce=nonce) if _may_store(request, rendered) else None
+            if page is not None:
+                cache.set(key, page, settings.PAGE_CACHE_SECONDS)
             return rendered
 
         if getattr(response, "is_rendered", True):

@@ -254,3 +254,47 @@ def test_feeds_keep_their_content_type_and_head_requests_are_answered(django_ass
     assert second["Content-Type"].startswith("application/rss+xml")
     assert second.content == first.content
     assert head.status_code == 200
+
+
+def test_a_page_using_its_token_outside_a_form_is_not_kept():
+    """Keeping it would give the next reader this reader's CSRF secret."""
+    from django.middleware.csrf import get_token
+
+    calls = []
+
+    def view(request):
+        calls.append(1)
+        return HttpResponse(f'<script nonce="{request.csp_nonce}">const token = "{get_token(request)}";</script>')
+
+    page = pagecache.cached_page(view)
+    for _ in range(2):
+        request = RequestFactory().get("/widget/")
+        request.csp_nonce = "n0nce"
+        page(request)
+
+    assert len(calls) == 2
+
+
+def test_every_copy_of_the_form_token_is_filled_in_for_the_reader():
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '<form method="post">{% csrf_token %}</form><form method="post">{% csrf_token %}</form>'
+        '<p data-token="{{ csrf_token }}"></p>'
+    )
+
+    def view(request):
+        return HttpResponse(template.render({}, request))
+
+    page = pagecache.cached_page(view)
+    first = RequestFactory().get("/two-forms/")
+    first.csp_nonce = "n0nce"
+    page(first)
+    second = RequestFactory().get("/two-forms/")
+    second.csp_nonce = "n0nce"
+    body = page(second).content.decode()
+
+    tokens = set(re.findall(r'(?:value|data-token)="([A-Za-z0-9]{64})"', body))
+    assert len(tokens) == 1
+    assert pagecache._marker("csrf").decode() not in body
+    assert tokens != set(re.findall(r'value="([A-Za-z0-9]{64})"', page(first).content.decode()))
