@@ -14,6 +14,7 @@ from lscb_portal.core.richtext import RichTextField, heading_text, plain_text
 from lscb_portal.core.search import (
     MAX_QUERY_LENGTH,
     SNIPPET_OPENING_CHARS,
+    SNIPPET_SCAN_CHARS,
     clean_query,
     search,
     search_vector_field,
@@ -185,6 +186,17 @@ def test_a_match_only_past_the_opening_of_a_long_text_is_still_marked(page_model
 
     assert page.body_text.index("county") > 2 * SNIPPET_OPENING_CHARS
     assert "<mark>county</mark> <mark>lines</mark>" in page.snippet
+
+
+def test_a_very_long_text_is_found_by_a_late_match_but_read_only_so_far_for_its_snippet(page_model):
+    filler = FILLER * (2 * SNIPPET_SCAN_CHARS // len(FILLER))
+    page_model.objects.create(title="Very long", body=f"{filler}<p>Only here: county lines and exploitation.</p>")
+
+    (page,) = search(page_model.objects.all(), "county lines")
+
+    assert page.body_text.index("county") > SNIPPET_SCAN_CHARS
+    assert "<mark>" not in page.snippet
+    assert page.snippet.startswith("Practitioners from every agency")
 
 
 def test_snippets_are_made_only_for_the_rows_returned(page_model):
