@@ -59,29 +59,31 @@ def test_the_evaluation_wait_is_a_setting(attended, settings):
 
 
 def test_no_certificate_before_the_evaluation_and_one_after(client, attended):
-    certificate_url = reverse("training:certificate", kwargs={"token": links.certificate_token(attended)})
+    # The signed links carry the second they were made: the same second here and in the redirect.
+    with time_machine.travel(timezone.now(), tick=False):
+        certificate_url = reverse("training:certificate", kwargs={"token": links.certificate_token(attended)})
 
-    before = client.get(certificate_url)
-    assert before.status_code == 403
-    assert "Complete the evaluation" in before.content.decode()
-    assert client.get(certificate_url + "certificate.pdf").status_code == 403
+        before = client.get(certificate_url)
+        assert before.status_code == 403
+        assert "Complete the evaluation" in before.content.decode()
+        assert client.get(certificate_url + "certificate.pdf").status_code == 403
 
-    evaluation_url = reverse("training:evaluation", kwargs={"token": links.evaluation_token(attended)})
-    page = client.get(evaluation_url)
-    assert page["Cache-Control"].startswith("no-store")
-    assert 'name="robots" content="noindex' in page.content.decode()
-    response = client.post(evaluation_url, ANSWERS)
+        evaluation_url = reverse("training:evaluation", kwargs={"token": links.evaluation_token(attended)})
+        page = client.get(evaluation_url)
+        assert page["Cache-Control"].startswith("no-store")
+        assert 'name="robots" content="noindex' in page.content.decode()
+        response = client.post(evaluation_url, ANSWERS)
 
-    assert response.status_code == 302
-    assert response["Location"] == certificate_url
-    evaluation = Evaluation.objects.get()
-    assert (evaluation.knowledge_before, evaluation.knowledge_after) == (2, 4)
-    assert OutboxMessage.objects.filter(to=attended.email, category="training.certificate_ready").exists()
-    html = client.get(certificate_url).content.decode()
-    assert "Certificate of attendance" in html
-    assert "Amira Begum" in html
-    assert "Neglect: Recognising and Responding" in html
-    assert "Half day" in html
+        assert response.status_code == 302
+        assert response["Location"] == certificate_url
+        evaluation = Evaluation.objects.get()
+        assert (evaluation.knowledge_before, evaluation.knowledge_after) == (2, 4)
+        assert OutboxMessage.objects.filter(to=attended.email, category="training.certificate_ready").exists()
+        html = client.get(certificate_url).content.decode()
+        assert "Certificate of attendance" in html
+        assert "Amira Begum" in html
+        assert "Neglect: Recognising and Responding" in html
+        assert "Half day" in html
 
 
 def test_the_certificate_pdf_renders(client, attended):
