@@ -298,3 +298,25 @@ def test_every_copy_of_the_form_token_is_filled_in_for_the_reader():
     assert len(tokens) == 1
     assert pagecache._marker("csrf").decode() not in body
     assert tokens != set(re.findall(r'value="([A-Za-z0-9]{64})"', page(first).content.decode()))
+
+
+def test_a_change_committed_by_another_server_shows_on_this_ones_next_read(session):
+    """This process kept the page; another connection (another app server, psql, a worker) changes the course."""
+    from django.db import connections
+
+    url = session.get_absolute_url()
+    Client().get(url)
+    assert "Working Together" in Client().get(url).content.decode()
+
+    other_server = connections.create_connection("default")
+    try:
+        with other_server.cursor() as cursor:
+            cursor.execute(
+                "UPDATE training_course SET title = 'Neglect: the Graded Care Profile' WHERE id = %s",
+                [session.course_id],
+            )
+        other_server.commit()
+    finally:
+        other_server.close()
+
+    assert "Neglect: the Graded Care Profile" in Client().get(url).content.decode()
