@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from lscb_portal.core import ratelimit
 from lscb_portal.core.models import BoardSettings
 
-from . import blocks, selectors, services
+from . import blocks, links, selectors, services
 from .documents import DocumentType
 from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm
 from .models import Attachment, Issue, Series
@@ -46,6 +46,7 @@ def series(request, series: str, year: int | None = None):
 def _issue_page(request, issue: Issue, *, preview: bool, feedback_form=None, status: int = 200):
     previous, following = (None, None) if preview else selectors.adjacent_issues(issue=issue)
     articles = list(issue.articles.all())
+    links.add_reading_links(issue, articles, preview=preview)
     filled = blocks.fill(issue, list(issue.blocks.all()))
     context = {
         "issue": issue,
@@ -75,6 +76,7 @@ def _article_page(request, issue: Issue, slug: str, *, preview: bool):
     if position is None:
         raise Http404("No such article in this issue")
     item = articles[position]
+    links.add_reading_links(issue, articles, preview=preview)
     context = {
         "issue": issue,
         "series": issue.series,
