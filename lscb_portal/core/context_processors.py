@@ -1,5 +1,7 @@
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from .models import BoardSettings
 
@@ -11,15 +13,32 @@ SITE_SECTIONS = [
 ]
 
 
+@lru_cache(maxsize=8)
+def _section_urls(script_prefix: str, urlconf: str | None) -> tuple[tuple[str, str], ...]:
+    """The sections' addresses, reversed once per URLconf and prefix rather than on every page."""
+    return tuple((label, reverse(name, urlconf=urlconf)) for label, name in SITE_SECTIONS)
+
+
+def board_settings() -> BoardSettings:
+    """The board's settings row: a plain read, created with its defaults only when it is missing.
+
+    ``get_solo()`` builds a ``get_or_create`` on every call; the row exists on every board but a new one.
+    """
+    try:
+        return BoardSettings.objects.get(pk=BoardSettings.singleton_instance_id)
+    except BoardSettings.DoesNotExist:
+        return BoardSettings.get_solo()
+
+
 def board(request):
     """The board's identity and the shell's navigation: one query a page."""
     path = request.path
-    sections = []
-    for label, name in SITE_SECTIONS:
-        url = reverse(name)
-        sections.append({"label": label, "url": url, "active": path.startswith(url), "current": path == url})
+    sections = [
+        {"label": label, "url": url, "active": path.startswith(url), "current": path == url}
+        for label, url in _section_urls(get_script_prefix(), get_urlconf())
+    ]
     return {
-        "board": BoardSettings.get_solo(),
+        "board": board_settings(),
         "site_sections": sections,
         "exit_page_url": settings.EXIT_PAGE_URL,
     }

@@ -356,3 +356,13 @@ def test_the_shell_reads_the_board_once(client, board, url, django_assert_max_nu
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_a_board_without_its_settings_row_gets_one_with_the_defaults(client):
+    BoardSettings.objects.all().delete()
+
+    response = client.get("/accessibility/")
+
+    assert response.status_code == 200
+    assert BoardSettings.objects.get().name == BoardSettings._meta.get_field("name").default
+    assert BoardSettings._meta.get_field("name").default in response.content.decode()
