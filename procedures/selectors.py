@@ -130,28 +130,39 @@ def amendments_between(start: datetime, end: datetime) -> list[Amendment]:
 @dataclass(frozen=True)
 class HomeBlock:
     update_round: UpdateRound | None
+    amendments: list[Amendment]  # the round's, in its order, with their chapters
     new_chapters: int
     updated_chapters: int
     next_update: object  # date or None
 
 
 def home_block() -> HomeBlock:
-    """The home page's "procedures" block: the latest round and the next scheduled update."""
-    update_round = (
-        UpdateRound.objects.published()
-        .annotate(
-            new_count=Count("amendments", filter=Q(amendments__kind=AmendmentKind.NEW)),
-            updated_count=Count("amendments", filter=~Q(amendments__kind=AmendmentKind.NEW)),
-        )
-        .order_by("-published_at")
-        .first()
-    )
+    """The home page's "procedures" block: the latest round with its amendments and the next scheduled update.
+
+    Three small queries: the round, its amendments and the manual. The page lists every amendment of the
+    round (or counts the rest), so they are counted from those rows rather than by a grouped join over
+    every round's amendments.
+    """
+    update_round = UpdateRound.objects.published().order_by("-published_at").first()
+    amendments = []
+    if update_round is not None:
+        amendments = list(update_round.amendments.select_related("chapter").order_by("position", "id"))
+    new_chapters = sum(1 for amendment in amendments if amendment.kind == AmendmentKind.NEW)
     return HomeBlock(
         update_round=update_round,
-        new_chapters=update_round.new_count if update_round else 0,
-        updated_chapters=update_round.updated_count if update_round else 0,
-        next_update=Manual.get_solo().next_update,
+        amendments=amendments,
+        new_chapters=new_chapters,
+        updated_chapters=len(amendments) - new_chapters,
+        next_update=_manual().next_update,
     )
+
+
+def _manual() -> Manual:
+    """The manual's row: a plain read, created with its defaults (by ``get_solo()``) only when missing."""
+    try:
+        return Manual.objects.get(pk=Manual.singleton_instance_id)
+    except Manual.DoesNotExist:
+        return Manual.get_solo()
 
 
 # ------------------------------------------------------------------ contents

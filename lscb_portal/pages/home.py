@@ -23,16 +23,11 @@ def home_context(*, now=None) -> dict:
     issues = newsletter_selectors.latest_issues(limit=1)
     sessions = training_selectors.sessions_with_places(within=SESSIONS_AHEAD, limit=SESSIONS_SHOWN + 1, now=now)
     block = procedure_selectors.home_block()
-    amendments = []
-    if block.update_round is not None:
-        # Only this round's amendments: the window is the instant the round was published.
-        published = block.update_round.published_at
-        amendments = procedure_selectors.amendments_between(published, published + timedelta(microseconds=1))
     return {
         "latest_issue": issues[0] if issues else None,
         "training_sessions": sessions[:SESSIONS_SHOWN],
         "more_sessions": len(sessions) > SESSIONS_SHOWN,
         "procedures": block,
-        "latest_amendments": amendments[:AMENDMENTS_SHOWN],
-        "more_amendments": max(len(amendments) - AMENDMENTS_SHOWN, 0),
+        "latest_amendments": block.amendments[:AMENDMENTS_SHOWN],
+        "more_amendments": max(len(block.amendments) - AMENDMENTS_SHOWN, 0),
     }
