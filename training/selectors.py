@@ -49,10 +49,10 @@ def _places_taken():
 
 
 def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetime | None = None) -> Page:
-    """One page of upcoming sessions of published courses, soonest first, with places taken and topics.
+    """One page of upcoming sessions of published courses, soonest first, with places taken.
 
-    Four queries whatever the number of sessions: the count, the page's ids (LIMIT/OFFSET),
-    those sessions with their places, and their topics. Places are annotated on the page's
+    Three queries whatever the number of sessions: the count, the page's ids (LIMIT/OFFSET)
+    and those sessions with their places. Places are annotated on the page's
     sessions only: ``with_places()`` before the LIMIT would count the bookings of every
     upcoming session. Any ``page`` gives a page, as ``Paginator.get_page`` does: not a
     number means the first, beyond the end (or below 1) the last.
@@ -79,12 +79,7 @@ def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetim
     # The primary key last, so sessions starting together keep their places from page to page.
     ordering = ("starts_at", "course__title", "pk")
     found = Paginator(sessions.order_by(*ordering).values_list("pk", flat=True), PROGRAMME_PAGE_SIZE).get_page(page)
-    found.object_list = list(
-        _public_sessions()
-        .filter(pk__in=list(found.object_list))
-        .prefetch_related("course__topics")
-        .order_by(*ordering)
-    )
+    found.object_list = list(_public_sessions().filter(pk__in=list(found.object_list)).order_by(*ordering))
     return found
 
 
@@ -120,14 +115,19 @@ def session_detail(*, pk: int) -> Session | None:
 def sessions_with_places(
     *, within: datetime.timedelta = datetime.timedelta(weeks=6), limit: int = 6, now: datetime.datetime | None = None
 ) -> list[Session]:
-    """Sessions open for booking with places left, soonest first (home page, newsletters, digests)."""
+    """Sessions open for booking with places left, soonest first (home page, digests), with ``places_taken``.
+
+    Places are counted per session the scan reaches, so Postgres stops once ``limit`` sessions have places,
+    where ``has_places()`` would join and group every booking of every session in the window first.
+    """
     now = now or timezone.now()
     return list(
         Session.objects.open_for_booking(now)
         .filter(starts_at__lte=now + within)
         .select_related("course")
-        .has_places()
-        .order_by("starts_at")[:limit]
+        .annotate(places_taken=_places_taken())
+        .filter(places_taken__lt=F("capacity"))
+        .order_by("starts_at", "pk")[:limit]
     )
 
 

@@ -107,7 +107,7 @@ def test_the_programme_fetches_one_page_of_sessions_and_counts_places_on_it(djan
     BookingFactory(session=second_page[0])
     BookingFactory(session=second_page[0], status=BookingStatus.WAITING)
 
-    with django_assert_num_queries(4) as captured:
+    with django_assert_num_queries(3) as captured:
         page = selectors.programme(filters=selectors.ProgrammeFilters(), page=2, now=now)
         rows = list(page)
 
