@@ -7,7 +7,7 @@ Everything here starts from ``Issue.objects.published()`` or
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, QuerySet, TextField, Value
+from django.db.models import Count, F, Prefetch, QuerySet, TextField, Value, prefetch_related_objects
 from django.db.models.functions import Concat, ExtractYear, Replace
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
@@ -66,48 +66,61 @@ def series_years(*, series: Series) -> list[int]:
     )
 
 
-def _reading_articles():
-    """An issue's articles with what their pages show, as lists: ``topic_list``, ``attachment_list``,
+# Kept for the search vectors; no page shows them.
+_ARTICLE_SEARCH_COLUMNS = ("body_text", "headings_text", "search_vector")
+_ISSUE_SEARCH_COLUMNS = ("foreword_text", "search_vector")
+
+
+def _article_lists() -> list[Prefetch]:
+    """What an article's page shows besides its text, as lists: ``topic_list``, ``attachment_list``,
     ``resource_list``.
 
     Plain lists (``to_attr``) rather than prefetched managers: filling a manager's cache builds a
     queryset per article and relation first, which on a long issue costs more than the queries.
     """
-    return Article.objects.prefetch_related(
+    return [
         Prefetch("tags", to_attr="topic_list"),
         Prefetch("attachments", to_attr="attachment_list"),
         Prefetch("resources", to_attr="resource_list"),
-    ).order_by("position", "pk")
+    ]
+
+
+def _reading_articles(*, lists: bool):
+    articles = Article.objects.defer(*_ARTICLE_SEARCH_COLUMNS).order_by("position", "pk")
+    return articles.prefetch_related(*_article_lists()) if lists else articles
 
 
 def _reading_blocks():
     return IssueBlock.objects.select_related("update_round").prefetch_related("courses").order_by("position", "pk")
 
 
-def issue_for_reading(*, series_slug: str, number: int) -> Issue:
+def _for_reading(issues: QuerySet[Issue], *, whole_issue: bool) -> QuerySet[Issue]:
+    lookups = [Prefetch("articles", queryset=_reading_articles(lists=whole_issue))]
+    if whole_issue:
+        lookups.append(Prefetch("blocks", queryset=_reading_blocks()))
+    return issues.select_related("series").defer(*_ISSUE_SEARCH_COLUMNS).prefetch_related(*lookups)
+
+
+def issue_for_reading(*, series_slug: str, number: int, whole_issue: bool = True) -> Issue:
     """A published issue with everything its page shows, in a fixed number of queries; 404 otherwise.
 
-    Its blocks' live content comes from ``blocks.fill`` (a fixed number of queries more).
+    Its blocks' live content comes from ``blocks.fill`` (a fixed number of queries more). With
+    ``whole_issue=False``, for one article's page, there are no blocks and the articles come without
+    their lists: give the one shown them with ``add_article_lists``.
     """
     return get_object_or_404(
-        Issue.objects.published()
-        .select_related("series")
-        .prefetch_related(
-            Prefetch("articles", queryset=_reading_articles()), Prefetch("blocks", queryset=_reading_blocks())
-        ),
-        series__slug=series_slug,
-        number=number,
+        _for_reading(Issue.objects.published(), whole_issue=whole_issue), series__slug=series_slug, number=number
     )
 
 
-def issue_for_preview(*, issue_id: int) -> Issue:
+def issue_for_preview(*, issue_id: int, whole_issue: bool = True) -> Issue:
     """Any issue, drafts included, prepared exactly as for reading (staff only: the view checks)."""
-    return get_object_or_404(
-        Issue.objects.select_related("series").prefetch_related(
-            Prefetch("articles", queryset=_reading_articles()), Prefetch("blocks", queryset=_reading_blocks())
-        ),
-        pk=issue_id,
-    )
+    return get_object_or_404(_for_reading(Issue.objects.all(), whole_issue=whole_issue), pk=issue_id)
+
+
+def add_article_lists(articles: list[Article]) -> None:
+    """Give articles read without them their ``topic_list``, ``attachment_list`` and ``resource_list``."""
+    prefetch_related_objects(articles, *_article_lists())
 
 
 def adjacent_issues(*, issue: Issue, preview: bool = False) -> tuple[Issue | None, Issue | None]:

@@ -66,7 +66,7 @@ def issue(request, series: str, number: int):
 
 
 def article(request, series: str, number: int, slug: str):
-    issue = selectors.issue_for_reading(series_slug=series, number=number)
+    issue = selectors.issue_for_reading(series_slug=series, number=number, whole_issue=False)
     return _article_page(request, issue, slug, preview=False)
 
 
@@ -76,6 +76,7 @@ def _article_page(request, issue: Issue, slug: str, *, preview: bool):
     if position is None:
         raise Http404("No such article in this issue")
     item = articles[position]
+    selectors.add_article_lists([item])
     links.add_reading_links(issue, articles, preview=preview)
     context = {
         "issue": issue,
@@ -105,7 +106,9 @@ def preview(request, issue_id: int):
 
 def preview_article(request, issue_id: int, slug: str):
     _staff_preview(request)
-    response = _article_page(request, selectors.issue_for_preview(issue_id=issue_id), slug, preview=True)
+    response = _article_page(
+        request, selectors.issue_for_preview(issue_id=issue_id, whole_issue=False), slug, preview=True
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store, private"
     return response

@@ -69,3 +69,17 @@ def test_other_pages_have_a_fixed_budget(client, big_issue, django_assert_max_nu
     with django_assert_max_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_an_article_page_reads_only_its_own_topics_and_documents(client, big_issue, django_assert_max_num_queries):
+    article = big_issue.articles.get(position=7)
+    with django_assert_max_num_queries(6):
+        response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('href="/newsletters/topics/') == len(TAGS)
+    assert html.count("/files/") == 2
+    assert html.count("NSPCC") == 2
+    others = [other for other in big_issue.articles.all() if other.pk != article.pk]
+    assert all(f'href="{other.get_absolute_url()}"' in html for other in others)
+    assert f'href="{article.get_absolute_url()}"' not in html
