@@ -124,10 +124,17 @@ def add_article_lists(articles: list[Article]) -> None:
 
 
 def adjacent_issues(*, issue: Issue, preview: bool = False) -> tuple[Issue | None, Issue | None]:
-    """The published issues of the same series just before and just after this one, by number."""
-    issues = Issue.objects.published().filter(series_id=issue.series_id).select_related("series")
-    previous = issues.filter(number__lt=issue.number).order_by("-number").first()
-    following = issues.filter(number__gt=issue.number).order_by("number").first()
+    """The published issues of the same series just before and just after this one, by number (one query)."""
+    issues = Issue.objects.published().filter(series_id=issue.series_id).defer(*_ISSUE_SEARCH_COLUMNS)
+    before = issues.filter(number__lt=issue.number).order_by("-number")[:1]
+    after = issues.filter(number__gt=issue.number).order_by("number")[:1]
+    previous = following = None
+    for other in before.union(after, all=True):
+        other.series = issue.series
+        if other.number < issue.number:
+            previous = other
+        else:
+            following = other
     return previous, following
 
 

@@ -31,10 +31,10 @@ def big_issue(db):
     return issue
 
 
-def test_an_issue_of_20_articles_with_tags_and_attachments_takes_at_most_10_queries(
+def test_an_issue_of_20_articles_with_tags_and_attachments_takes_at_most_9_queries(
     client, big_issue, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         response = client.get(big_issue.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
