@@ -12,7 +12,7 @@ from lscb_portal.core.models import BoardSettings
 
 from . import blocks, links, selectors, services
 from .documents import DocumentType
-from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm
+from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm, blank_feedback_form_html
 from .models import Attachment, Issue, Series
 
 
@@ -57,6 +57,7 @@ def _issue_page(request, issue: Issue, *, preview: bool, feedback_form=None, sta
         "next": following,
         "preview": preview,
         "feedback_form": feedback_form or FeedbackForm(),
+        "blank_feedback_form": None if feedback_form else blank_feedback_form_html(),
     }
     return render(request, "newsletters/issue.html", context, status=status)
 

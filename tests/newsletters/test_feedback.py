@@ -1,5 +1,8 @@
 """Was this issue useful? Yes or no, with an optional comment, counted per issue."""
 
+from django.template import Context, Template
+
+from newsletters.forms import FeedbackForm
 from newsletters.models import Feedback
 from tests.newsletters.factories import ArticleFactory, IssueFactory
 
@@ -34,3 +37,12 @@ def test_feedback_on_a_draft_is_not_found(client, db):
     issue = ArticleFactory().issue
     assert client.post(feedback_url(issue), {"useful": "no"}).status_code == 404
     assert Feedback.objects.count() == 0
+
+
+def test_the_issue_page_shows_the_form_as_the_form_templates_render_it(client, db):
+    issue = ArticleFactory(issue=IssueFactory(published=True)).issue
+    rendered = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": FeedbackForm()}))
+    html = client.get(issue.get_absolute_url()).content.decode()
+    assert 'name="useful"' in rendered
+    assert 'name="comment"' in rendered
+    assert rendered.strip() in html
