@@ -146,7 +146,11 @@ def home_block() -> HomeBlock:
     update_round = UpdateRound.objects.published().order_by("-published_at").first()
     amendments = []
     if update_round is not None:
-        amendments = list(update_round.amendments.select_related("chapter").order_by("position", "id"))
+        amendments = list(
+            Amendment.objects.filter(update_round=update_round).select_related("chapter").order_by("position", "id")
+        )
+        for amendment in amendments:
+            amendment.update_round = update_round
     new_chapters = sum(1 for amendment in amendments if amendment.kind == AmendmentKind.NEW)
     return HomeBlock(
         update_round=update_round,

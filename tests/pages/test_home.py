@@ -98,6 +98,25 @@ def test_shows_the_latest_round_with_its_amendments_and_the_next_update(client):
     assert old.get_absolute_url() not in html
 
 
+def test_counts_the_latest_rounds_new_and_other_changes_and_lists_the_first_five(client):
+    earlier = UpdateRoundFactory(title="Earlier round", published_at=NOW - datetime.timedelta(days=60))
+    AmendmentFactory.create_batch(3, update_round=earlier, kind=AmendmentKind.NEW)
+    latest = UpdateRoundFactory(title="Latest round", published_at=NOW - datetime.timedelta(days=1))
+    for position, kind in enumerate(
+        [AmendmentKind.NEW, AmendmentKind.NEW] + [AmendmentKind.UPDATED] * 4 + [AmendmentKind.ARCHIVED]
+    ):
+        AmendmentFactory(
+            update_round=latest, kind=kind, position=position, chapter=ChapterFactory(title=f"Chapter {position}")
+        )
+
+    html = client.get(HOME).content.decode()
+
+    assert "Latest round" in html
+    assert "2 new chapters, 5 other changes" in html
+    assert [f"Chapter {position}" in html for position in range(7)] == [True] * 5 + [False] * 2
+    assert "And 2 more in this round." in html
+
+
 def test_a_draft_round_is_not_shown(client):
     AmendmentFactory(
         update_round=UpdateRoundFactory(title="Draft round"), chapter=ChapterFactory(), kind=AmendmentKind.NEW
