@@ -127,7 +127,7 @@ def sessions_with_places(
         .select_related("course")
         .annotate(places_taken=_places_taken())
         .filter(places_taken__lt=F("capacity"))
-        .order_by("starts_at", "pk")[:limit]
+        .order_by("starts_at", "course__title", "pk")[:limit]
     )
 
 
