@@ -17,7 +17,16 @@ from lscb_portal.core import pagination, ratelimit
 from lscb_portal.core.signing import BadLink, signed_link_page
 
 from . import certificates, ics, links, selectors, services
-from .forms import BookingForm, EvaluationForm, MyTrainingForm, ProgrammeFilterForm, TransferForm, organisation_names
+from .forms import (
+    BookingForm,
+    EvaluationForm,
+    MyTrainingForm,
+    ProgrammeFilterForm,
+    TransferForm,
+    blank_booking_form_html,
+    blank_programme_filter_html,
+    organisation_names,
+)
 from .models import Booking, BookingStatus, Session
 
 BOOKED_SESSION_KEY = "training_booked"
@@ -30,6 +39,7 @@ def index(request):
     url_for = partial(pagination.page_url, reverse("training:index"), request.GET)
     context = {
         "form": form,
+        "blank_form": None if form.is_bound else blank_programme_filter_html(form),
         "page": page,
         "sessions": page.object_list,
         "pagination": pagination.page_links(page, url_for=url_for),
@@ -87,7 +97,11 @@ def session(request, pk: int):
                 return redirect("training:booked", pk=found.pk)
     else:
         form = BookingForm(course=found.course, organisation_names=names)
-    context = {"session": found, "course": found.course, "form": form, "state": _booking_state(found)}
+    state = _booking_state(found)
+    blank_form = None
+    if state == "open" and not form.is_bound:
+        blank_form = blank_booking_form_html(request, course=found.course, organisation_names=names)
+    context = {"session": found, "course": found.course, "form": form, "blank_form": blank_form, "state": state}
     return render(request, "training/session.html", context)
 
 
