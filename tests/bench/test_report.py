@@ -129,6 +129,18 @@ def test_search_latency_target_is_p95_under_50_ms():
     assert not failed.target_met
 
 
+def test_the_board_without_the_page_cache_is_shown_for_comparison_and_kept_out_of_the_comparisons():
+    rows = report.page_rows(
+        [ref(500, 50), page("home", "large", 900, 20), page("home", report.UNCACHED, 50, 400), ref(500, 50)]
+    )
+
+    uncached_line = next(line for line in report.table_lines(rows) if report.UNCACHED in line)
+
+    assert uncached_line.endswith("(comparison: NO)")
+    assert [row.page for row in rows if row.board == report.UNCACHED] == ["home"]
+    assert report.board_comparisons(rows) == []
+
+
 def test_table_and_files_show_every_figure(tmp_path):
     home = page("home", "large", 300, 90)
     home.bytes = 9216
