@@ -7,8 +7,19 @@ Everything here starts from ``Issue.objects.published()`` or
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, QuerySet, TextField, Value, prefetch_related_objects
-from django.db.models.functions import Concat, ExtractYear, Replace
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Concat, ExtractYear, Replace
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
@@ -38,11 +49,16 @@ def series_with_latest_issues() -> list[Series]:
 
 
 def latest_issues(*, limit: int = 3) -> list[Issue]:
-    """The newest published issues across every series, for the home page block."""
+    """The newest published issues across every series, each with ``article_count``.
+
+    The articles are counted in a subquery for the issues returned only: a join would group every
+    issue's articles before the newest are picked.
+    """
+    articles = Article.objects.filter(issue=OuterRef("pk")).order_by().values("issue").annotate(count=Count("pk"))
     return list(
         Issue.objects.published()
         .select_related("series")
-        .annotate(article_count=Count("articles"))
+        .annotate(article_count=Coalesce(Subquery(articles.values("count"), output_field=IntegerField()), 0))
         .in_reading_order()[:limit]
     )
 

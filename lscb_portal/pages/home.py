@@ -2,11 +2,9 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from newsletters.models import Article, Issue
+from newsletters import selectors as newsletter_selectors
 from procedures import selectors as procedure_selectors
 from training import selectors as training_selectors
 
@@ -22,30 +20,14 @@ def home_context(*, now=None) -> dict:
     layout's own).
     """
     now = now or timezone.now()
-    latest_issue = _latest_issue()
+    issues = newsletter_selectors.latest_issues(limit=1)
     sessions = training_selectors.sessions_with_places(within=SESSIONS_AHEAD, limit=SESSIONS_SHOWN + 1, now=now)
     block = procedure_selectors.home_block()
     return {
-        "latest_issue": latest_issue,
+        "latest_issue": issues[0] if issues else None,
         "training_sessions": sessions[:SESSIONS_SHOWN],
         "more_sessions": len(sessions) > SESSIONS_SHOWN,
         "procedures": block,
         "latest_amendments": block.amendments[:AMENDMENTS_SHOWN],
         "more_amendments": max(len(block.amendments) - AMENDMENTS_SHOWN, 0),
     }
-
-
-def _latest_issue() -> Issue | None:
-    """The newest published issue with its series and ``article_count``.
-
-    The articles are counted for that one issue only: counting with a join, as ``latest_issues()`` does for
-    its list, groups every issue's articles before the newest is picked.
-    """
-    articles = Article.objects.filter(issue=OuterRef("pk")).order_by().values("issue").annotate(count=Count("pk"))
-    return (
-        Issue.objects.published()
-        .select_related("series")
-        .annotate(article_count=Coalesce(Subquery(articles.values("count"), output_field=IntegerField()), 0))
-        .in_reading_order()
-        .first()
-    )
