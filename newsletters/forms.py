@@ -1,11 +1,7 @@
-import functools
-
-from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from procedures import selectors as procedures_selectors
 from training import selectors as training_selectors
@@ -131,16 +127,6 @@ class FeedbackForm(forms.Form):
             Field.textarea("comment", rows=4),
             Submit("submit", "Send feedback", css_class="govuk-button--secondary"),
         )
-
-
-@functools.cache
-def blank_feedback_form_html() -> SafeString:
-    """The empty feedback form as every issue page shows it, rendered once per process.
-
-    It is the same on every page (the CSRF token is outside it), and rendering it through the
-    GOV.UK field templates costs more than the rest of the page's form handling.
-    """
-    return mark_safe(render_crispy_form(FeedbackForm()))  # noqa: S308 - built by the form's own templates
 
 
 class ScheduleForm(forms.Form):

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lscb_portal.core import ratelimit
+from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.models import BoardSettings
 
 from . import blocks, links, selectors, services
 from .documents import DocumentType
-from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm, blank_feedback_form_html
+from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm
 from .models import Attachment, Issue, Series
 
 
@@ -57,7 +58,7 @@ def _issue_page(request, issue: Issue, *, preview: bool, feedback_form=None, sta
         "next": following,
         "preview": preview,
         "feedback_form": feedback_form or FeedbackForm(),
-        "blank_feedback_form": None if feedback_form else blank_feedback_form_html(),
+        "blank_feedback_form": None if feedback_form else blank_form_html(request, FeedbackForm),
     }
     return render(request, "newsletters/issue.html", context, status=status)
 

@@ -1,14 +1,10 @@
 import datetime
-import functools
 
-from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 
 from lscb_portal.core.models import Organisation
 
@@ -131,25 +127,10 @@ class BookingForm(forms.Form):
         )
 
 
-# Stands in for the CSRF token in a form rendered once, so each page can put its own token in.
-CSRF_TOKEN_PLACEHOLDER = "csrf-token-placeholder"  # noqa: S105 - not a secret: replaced by the real token
-
-
-def blank_booking_form_html(request, *, course: Course, organisation_names: list[str]) -> SafeString:
-    """The empty booking form as ``{% crispy form %}`` renders it, with this request's CSRF token.
-
-    Rendering it through the GOV.UK field templates is the largest part of a session page, and the
-    empty form depends only on the course's approval and eligibility and on the organisations listed.
-    """
-    html = _blank_booking_form_html(course.requires_manager_approval, course.eligibility, tuple(organisation_names))
-    return mark_safe(html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request)))  # noqa: S308 - the form's own templates
-
-
-@functools.lru_cache(maxsize=64)
-def _blank_booking_form_html(requires_manager_approval: bool, eligibility: str, organisation_names: tuple[str]) -> str:
+def empty_booking_form(requires_manager_approval: bool, eligibility: str, organisation_names: tuple[str]):
+    """The booking form as every reader of a session of such a course sees it (for ``blank_form_html``)."""
     course = Course(requires_manager_approval=requires_manager_approval, eligibility=eligibility)
-    form = BookingForm(course=course, organisation_names=list(organisation_names))
-    return render_crispy_form(form, context={"csrf_token": CSRF_TOKEN_PLACEHOLDER})
+    return BookingForm(course=course, organisation_names=list(organisation_names))
 
 
 class TransferForm(forms.Form):
@@ -265,22 +246,12 @@ class ProgrammeFilterForm(forms.Form):
         return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
 
 
-def blank_programme_filter_html(form: ProgrammeFilterForm) -> SafeString:
-    """An unbound programme filter as ``{% crispy form %}`` renders it, rendered once for each set of choices.
-
-    The choices are the topics in use and the next twelve months, so a new topic or month renders it again.
-    """
-    topics = tuple(form.fields["topic"].choices)
-    months = tuple(form.fields["month"].choices)
-    return mark_safe(_blank_programme_filter_html(topics, months))  # noqa: S308 - the form's own templates
-
-
-@functools.lru_cache(maxsize=16)
-def _blank_programme_filter_html(topics: tuple, months: tuple) -> str:
+def empty_programme_filter(topics: tuple, months: tuple) -> ProgrammeFilterForm:
+    """The unbound programme filter with these choices (for ``blank_form_html``)."""
     form = ProgrammeFilterForm(topics=[])
     form.fields["topic"].choices = list(topics)
     form.fields["month"].choices = list(months)
-    return render_crispy_form(form)
+    return form
 
 
 def organisation_names() -> list[str]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lscb_portal.core import pagination, ratelimit
+from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.signing import BadLink, signed_link_page
 
 from . import certificates, ics, links, selectors, services
@@ -23,8 +24,8 @@ from .forms import (
     MyTrainingForm,
     ProgrammeFilterForm,
     TransferForm,
-    blank_booking_form_html,
-    blank_programme_filter_html,
+    empty_booking_form,
+    empty_programme_filter,
     organisation_names,
 )
 from .models import Booking, BookingStatus, Session
@@ -39,12 +40,20 @@ def index(request):
     url_for = partial(pagination.page_url, reverse("training:index"), request.GET)
     context = {
         "form": form,
-        "blank_form": None if form.is_bound else blank_programme_filter_html(form),
+        "blank_form": None if form.is_bound else _blank_filter(request, form),
         "page": page,
         "sessions": page.object_list,
         "pagination": pagination.page_links(page, url_for=url_for),
     }
     return render(request, "training/index.html", context)
+
+
+def _blank_filter(request, form: ProgrammeFilterForm):
+    """The unbound filter, rendered once for each set of choices (the topics in use, the next twelve months)."""
+    fields = form.fields
+    return blank_form_html(
+        request, empty_programme_filter, tuple(fields["topic"].choices), tuple(fields["month"].choices)
+    )
 
 
 def course(request, slug: str):
@@ -100,7 +109,10 @@ def session(request, pk: int):
     state = _booking_state(found)
     blank_form = None
     if state == "open" and not form.is_bound:
-        blank_form = blank_booking_form_html(request, course=found.course, organisation_names=names)
+        course = found.course
+        blank_form = blank_form_html(
+            request, empty_booking_form, course.requires_manager_approval, course.eligibility, tuple(names)
+        )
     context = {"session": found, "course": found.course, "form": form, "blank_form": blank_form, "state": state}
     return render(request, "training/session.html", context)
 

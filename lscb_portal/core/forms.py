@@ -1,0 +1,35 @@
+"""Empty forms that every reader sees alike, rendered once per process.
+
+Rendering a form through the GOV.UK field templates costs more than the rest of a page's
+form handling, and an empty booking form, programme filter or feedback form is the same for
+everyone who sees it. ``blank_form_html`` keeps each one's HTML, keyed on the function that
+builds it and that function's arguments, and puts each request's own CSRF token in.
+"""
+
+import functools
+from collections.abc import Callable, Hashable
+
+from crispy_forms.utils import render_crispy_form
+from django import forms
+from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
+
+# Stands in for the CSRF token in a kept form; not a secret, only ever replaced by the request's token.
+CSRF_TOKEN_MARKER = "csrf-token-marker"  # noqa: S105
+
+
+def blank_form_html(request, build: Callable[..., forms.Form], *args: Hashable) -> SafeString:
+    """``{% crispy %}``'s HTML of the empty form ``build(*args)``, with this request's CSRF token.
+
+    ``build`` must be a module-level function and ``args`` everything the form's HTML depends on
+    (its choices, the course's rules): a different value renders and keeps another copy.
+    """
+    html = _rendered(build, args)
+    if CSRF_TOKEN_MARKER in html:
+        html = html.replace(CSRF_TOKEN_MARKER, get_token(request))
+    return mark_safe(html)  # noqa: S308 - the form's own templates rendered it
+
+
+@functools.lru_cache(maxsize=128)
+def _rendered(build: Callable[..., forms.Form], args: tuple) -> str:
+    return render_crispy_form(build(*args), context={"csrf_token": CSRF_TOKEN_MARKER})
