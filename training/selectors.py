@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Prefetch, Q, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from taggit.models import Tag
 
 from lscb_portal.core.search import SearchResult, SearchSource
 
-from .models import HOLDING_PLACE, Booking, BookingStatus, Course, Session, SessionStatus
+from .models import Booking, BookingStatus, Course, Session, SessionStatus
 
 # Sessions on one page of the programme.
 PROGRAMME_PAGE_SIZE = 25
@@ -33,19 +33,6 @@ class ProgrammeFilters:
 
 def _public_sessions():
     return Session.objects.public().select_related("course").with_places()
-
-
-def _places_taken():
-    """Places taken in each session as a subquery, for filtering on places left: Postgres then counts
-    only the sessions it needs for a page, where ``with_places()`` counts every upcoming session's first."""
-    taken = (
-        Booking.objects.filter(session=OuterRef("pk"), status__in=HOLDING_PLACE)
-        .order_by()
-        .values("session")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(taken, output_field=IntegerField()), 0)
 
 
 def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetime | None = None) -> Page:
@@ -71,11 +58,7 @@ def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetim
         year, month = (int(part) for part in filters.month.split("-"))
         sessions = sessions.filter(starts_at__year=year, starts_at__month=month)
     if filters.has_places:
-        sessions = (
-            sessions.filter(status=SessionStatus.SCHEDULED)
-            .alias(taken=_places_taken())
-            .filter(taken__lt=F("capacity"))
-        )
+        sessions = sessions.filter(status=SessionStatus.SCHEDULED).has_places()
     # The primary key last, so sessions starting together keep their places from page to page.
     ordering = ("starts_at", "course__title", "pk")
     found = Paginator(sessions.order_by(*ordering).values_list("pk", flat=True), PROGRAMME_PAGE_SIZE).get_page(page)
@@ -115,18 +98,13 @@ def session_detail(*, pk: int) -> Session | None:
 def sessions_with_places(
     *, within: datetime.timedelta = datetime.timedelta(weeks=6), limit: int = 6, now: datetime.datetime | None = None
 ) -> list[Session]:
-    """Sessions open for booking with places left, soonest first (home page, digests), with ``places_taken``.
-
-    Places are counted per session the scan reaches, so Postgres stops once ``limit`` sessions have places,
-    where ``has_places()`` would join and group every booking of every session in the window first.
-    """
+    """Sessions open for booking with places left, soonest first (home page, digests), with ``places_taken``."""
     now = now or timezone.now()
     return list(
         Session.objects.open_for_booking(now)
         .filter(starts_at__lte=now + within)
         .select_related("course")
-        .annotate(places_taken=_places_taken())
-        .filter(places_taken__lt=F("capacity"))
+        .has_places()
         .order_by("starts_at", "course__title", "pk")[:limit]
     )
 
