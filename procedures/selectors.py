@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from lscb_portal.core.models import read_singleton
 from lscb_portal.core.richtext import plain_text
 from lscb_portal.core.search import CONFIG, SearchResult, SearchSource
 from lscb_portal.core.search import clean_query as base_clean_query
@@ -157,16 +158,8 @@ def home_block() -> HomeBlock:
         amendments=amendments,
         new_chapters=new_chapters,
         updated_chapters=len(amendments) - new_chapters,
-        next_update=_manual().next_update,
+        next_update=read_singleton(Manual).next_update,
     )
-
-
-def _manual() -> Manual:
-    """The manual's row: a plain read, created with its defaults (by ``get_solo()``) only when missing."""
-    try:
-        return Manual.objects.get(pk=Manual.singleton_instance_id)
-    except Manual.DoesNotExist:
-        return Manual.get_solo()
 
 
 # ------------------------------------------------------------------ contents

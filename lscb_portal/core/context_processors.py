@@ -3,7 +3,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from .models import BoardSettings
+from .models import BoardSettings, read_singleton
 
 SITE_SECTIONS = [
     ("Newsletters", "newsletters:index"),
@@ -19,17 +19,6 @@ def _section_urls(script_prefix: str, urlconf: str | None) -> tuple[tuple[str, s
     return tuple((label, reverse(name, urlconf=urlconf)) for label, name in SITE_SECTIONS)
 
 
-def board_settings() -> BoardSettings:
-    """The board's settings row: a plain read, created with its defaults only when it is missing.
-
-    ``get_solo()`` builds a ``get_or_create`` on every call; the row exists on every board but a new one.
-    """
-    try:
-        return BoardSettings.objects.get(pk=BoardSettings.singleton_instance_id)
-    except BoardSettings.DoesNotExist:
-        return BoardSettings.get_solo()
-
-
 def board(request):
     """The board's identity and the shell's navigation: one query a page."""
     path = request.path
@@ -38,7 +27,7 @@ def board(request):
         for label, url in _section_urls(get_script_prefix(), get_urlconf())
     ]
     return {
-        "board": board_settings(),
+        "board": read_singleton(BoardSettings),
         "site_sections": sections,
         "exit_page_url": settings.EXIT_PAGE_URL,
     }

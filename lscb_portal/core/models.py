@@ -5,6 +5,18 @@ from simple_history.models import HistoricalRecords
 from solo.models import SingletonModel
 
 
+def read_singleton(model: type[SingletonModel]):
+    """A django-solo singleton's row by a plain read, created with its defaults only when it is missing.
+
+    ``get_solo()`` runs a ``get_or_create`` on every call; on pages read thousands of times the row
+    exists on every board but a brand-new one.
+    """
+    try:
+        return model.objects.get(pk=model.singleton_instance_id)
+    except model.DoesNotExist:
+        return model.get_solo()
+
+
 class BoardSettings(SingletonModel):
     """The board's identity: everything the shell shows comes from here, never from code."""
 
