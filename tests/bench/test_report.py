@@ -5,6 +5,7 @@ import pytest
 from bench import report
 from bench.run import bench_database_url
 from bench.wrk import WrkResult
+from tests.bench.summaries import summary
 
 
 def result(rps: float, p50: float, p99: float, *, errors: int = 0) -> WrkResult:
@@ -145,28 +146,16 @@ def test_table_and_files_show_every_figure(tmp_path):
     home = page("home", "large", 300, 90)
     home.bytes = 9216
     rows = report.page_rows([ref(500, 50), home, page("home", "demo", 310, 80), ref(500, 50)])
-    summary = {
-        "date": "2026-11-23T14:05:00+00:00",
-        "quick": True,
-        "machine": {
-            "cpu": "Test CPU",
-            "cores": 2,
-            "memory_gb": 24,
-            "os": "Linux",
-            "python": "3.11.7",
-            "django": "5.2.19",
-            "postgres": "15.0",
-        },
-        "config": {"connections": 16, "duration_s": 2, "workers": 2},
-        "reference": {"bytes": 5913, "requests_per_s": 500.0, "p99_ms": 50.0},
-        "pages": [row.as_json() for row in rows],
-        "boards": [c.as_json() for c in report.board_comparisons(rows)],
-        "search": report.SearchLatency(durations_ms=[12.0, 14.0]).as_json(),
-        "notes": ["chapter (large board) not measured: answered 500"],
-    }
+    run = summary(
+        quick=True,
+        pages=[row.as_json() for row in rows],
+        boards=[c.as_json() for c in report.board_comparisons(rows)],
+        search=report.SearchLatency(durations_ms=[12.0, 14.0]).as_json(),
+        notes=["chapter (large board) not measured: answered 500"],
+    )
 
     lines = report.table_lines(rows)
-    latest, dated = report.write(summary, tmp_path)
+    latest, dated = report.write(run, tmp_path)
 
     assert lines[0].split() == [
         "page",

@@ -3,6 +3,7 @@
 import pytest
 
 from bench import pages, report, run
+from tests.bench.summaries import summary
 
 
 def test_the_queries_are_distinct_multi_word_and_the_same_every_run():
@@ -41,25 +42,7 @@ def test_the_timing_asks_each_query_once_with_no_warm_up_of_the_timed_ones(monke
 
 def test_the_report_says_each_timed_query_was_new():
     search = report.SearchLatency(durations_ms=[12.0, 14.0], queries=["neglect supervision", "FGM school"])
-    summary = {
-        "date": "2026-11-23T14:05:00+00:00",
-        "machine": {
-            "cpu": "Test CPU",
-            "cores": 2,
-            "memory_gb": 24,
-            "os": "Linux",
-            "python": "3.11.7",
-            "django": "5.2.19",
-            "postgres": "15.0",
-        },
-        "config": {"connections": 16, "duration_s": 2, "workers": 2},
-        "reference": {"bytes": 5913, "requests_per_s": 500.0, "p99_ms": 50.0},
-        "pages": [],
-        "boards": [],
-        "search": search.as_json(),
-    }
-
-    text = report.markdown(summary)
+    text = report.markdown(summary(search=search.as_json()))
 
     assert "2 requests, each asking a query that no earlier request asked (2 distinct" in text
     assert "p95 14.0 ms (target under 50 ms): yes." in text

@@ -99,7 +99,9 @@ def test_results_from_several_sources_are_merged_tier_first(models_):
     assert found[0].url.startswith("/procedures/")
 
 
-def test_pages_of_merged_results_fetch_only_their_rows(models_, django_assert_max_num_queries):
+@pytest.fixture
+def thirty_five_matches(models_):
+    """25 articles, then 10 chapters, all matching "neglect"."""
     Article, Chapter = models_
     for number in range(25):
         Article.objects.create(
@@ -107,6 +109,11 @@ def test_pages_of_merged_results_fetch_only_their_rows(models_, django_assert_ma
         )
     for number in range(10):
         Chapter.objects.create(name=f"Neglect part {number:02}", body_text="Chapter.")
+    return Article, Chapter
+
+
+def test_pages_of_merged_results_fetch_only_their_rows(thirty_five_matches, django_assert_max_num_queries):
+    Article, Chapter = thirty_five_matches
 
     # One query ranks and counts both sources; one fetches the page's rows (all articles).
     with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(2):
@@ -121,14 +128,8 @@ def test_pages_of_merged_results_fetch_only_their_rows(models_, django_assert_ma
     assert " IN (" in headline_queries[0]
 
 
-def test_a_deep_page_is_ranked_deep_enough_by_its_one_ranking_query(models_, django_assert_num_queries):
-    Article, Chapter = models_
-    for number in range(25):
-        Article.objects.create(
-            title=f"Article {number:02}", body_text="Training on neglect.", published=dt.date(2018, 1, 1)
-        )
-    for number in range(10):
-        Chapter.objects.create(name=f"Neglect part {number:02}", body_text="Chapter.")
+def test_a_deep_page_is_ranked_deep_enough_by_its_one_ranking_query(thirty_five_matches, django_assert_num_queries):
+    Article, Chapter = thirty_five_matches
 
     with django_assert_num_queries(2):
         page = paginate_results("neglect", sources(Article, Chapter), page=3, per_page=10)
