@@ -23,14 +23,15 @@ nonce (the page keeps its ``script-src 'nonce-…'`` policy) and the CSRF token 
 which is then valid for that reader's own cookie.
 """
 
+import functools
 import hashlib
 import re
-from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 CACHE_ALIAS = "pages"
@@ -117,9 +118,14 @@ def compact() -> int:
 
 
 def _marker(name: str) -> bytes:
+    return _marker_for(settings.SECRET_KEY, name)
+
+
+@functools.lru_cache(maxsize=8)
+def _marker_for(secret_key: str, name: str) -> bytes:
     # Derived from the secret key: the same on every server sharing a cache, unguessable from outside,
     # so text a contributor writes can never contain one.
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:pagecache:{name}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(f"{secret_key}:pagecache:{name}".encode()).hexdigest()[:24]
     return f"@@{name}-{digest}@@".encode()
 
 
@@ -177,8 +183,6 @@ class _StoredPage:
         )
 
     def response_for(self, request):
-        from django.http import HttpResponse
-
         content = self.content.replace(_marker("nonce"), str(request.csp_nonce).encode())
         if self.has_csrf_token:
             content = content.replace(_marker("csrf"), get_token(request).encode())
@@ -191,7 +195,7 @@ class _StoredPage:
 def cached_page(view):
     """Serve this public view's page from the cache (see the module's docstring); the view is unchanged."""
 
-    @wraps(view)
+    @functools.wraps(view)
     def cached_view(request, *args, **kwargs):
         if not _may_serve_from_cache(request):
             return view(request, *args, **kwargs)
