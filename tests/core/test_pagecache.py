@@ -198,8 +198,15 @@ def test_errors_and_posts_are_not_kept(session):
     assert Client().get(missing).status_code == 404
     assert cache.get(pagecache._cache_key(RequestFactory().get(missing), pagecache.content_version())) is None
 
-    Client().post(session.get_absolute_url(), _booking_form(email="not an address"))
-    assert cache.get(pagecache._cache_key(RequestFactory().get(session.get_absolute_url()), 0)) is None
+    url = session.get_absolute_url()
+    refused = Client().post(url, _booking_form(email="not an address"))
+    assert refused.status_code == 200
+    assert "Enter an email address in the correct format" in refused.content.decode()
+    assert cache.get(pagecache._cache_key(RequestFactory().get(url), pagecache.content_version())) is None
+    # The next reader gets the empty form, not the page built for someone else's POST.
+    next_reader = Client().get(url).content.decode()
+    assert "Enter an email address in the correct format" not in next_reader
+    assert "not an address" not in next_reader
 
 
 def test_query_strings_are_part_of_the_key_in_any_order():
