@@ -3,7 +3,7 @@
 1. Prepares three dedicated databases beside the portal's own
    (``<name>_bench_large``, ``…_demo``, ``…_reference``): recreates the two
    boards, migrates them, loads the demo board into both and seeds the large
-   one with ``manage.py seed_large``.
+   one with ``python -m bench.seed_large``.
 2. Serves each with gunicorn (bench/gunicorn.conf.py: 2 sync workers) with
    production settings (DEBUG=0, collectstatic first, persistent connections);
    requests carry ``X-Forwarded-Proto: https`` as they would behind the proxy.
@@ -31,7 +31,7 @@ from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 from . import report, wrk
 from .pages import PAGE_NAMES, distinct_search_queries
-from .servers import BASE_DIR, Server, get, manage, production_env
+from .servers import BASE_DIR, Server, get, manage, production_env, run_module
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LOG_DIR = BASE_DIR / "var" / "bench"
@@ -131,16 +131,11 @@ def prepare_board(name: str, url: str, *, large: bool, reuse: bool) -> list[dict
     if large:
         log("large board: seed_large (a minute or two on a quiet machine)")
         started = time.monotonic()
-        output = manage("seed_large", env=env, timeout=3600)
+        output = run_module("bench.seed_large", env=env, timeout=3600)
         for line in output.strip().splitlines():
             log(f"  {line}")
         log(f"  seed_large took {time.monotonic() - started:.0f} s")
-    completed = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-m", "bench.pages"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"choosing pages failed:\n{completed.stderr}")
-    return json.loads(completed.stdout)
+    return json.loads(run_module("bench.pages", env=env, timeout=120))
 
 
 def prepare_reference(url: str) -> dict[str, str]:

@@ -43,8 +43,17 @@ def production_env(*, database_url: str, **extra: str) -> dict[str, str]:
 
 def manage(*args: str, env: dict[str, str], timeout: float = 1800) -> str:
     """Run a manage.py command with the given environment; raise with its output if it fails."""
-    completed = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+    return _python(str(BASE_DIR / "manage.py"), *args, env=env, timeout=timeout)
+
+
+def run_module(module: str, *args: str, env: dict[str, str], timeout: float = 1800) -> str:
+    """Run one of the harness's own modules (``python -m bench.…``) likewise."""
+    return _python("-m", module, *args, env=env, timeout=timeout)
+
+
+def _python(*args: str, env: dict[str, str], timeout: float) -> str:
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and our own code
+        [sys.executable, *args],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -53,7 +62,7 @@ def manage(*args: str, env: dict[str, str], timeout: float = 1800) -> str:
         check=False,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}")
+        raise RuntimeError(f"{' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}")
     return completed.stdout
 
 

@@ -1,9 +1,8 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
+from bench.seed_large import LargeBoard, SeedRefused
 from lscb_portal.core.models import Subscriber
 from newsletters.models import Article, Issue
 from procedures.models import Amendment, Chapter, ChapterVersion
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def seed(scale: float = 0.005) -> str:
     out = StringIO()
-    call_command("seed_large", scale=scale, stdout=out)
+    LargeBoard(scale=scale, stdout=out).seed()
     return out.getvalue()
 
 
@@ -61,6 +60,6 @@ def test_running_again_adds_nothing():
 def test_a_different_scale_is_refused_rather_than_mixed():
     seed()
 
-    with pytest.raises(CommandError, match="seeded at another scale"):
+    with pytest.raises(SeedRefused, match="seeded at another scale"):
         seed(scale=0.01)
     assert Issue.objects.count() == 3

@@ -1,5 +1,8 @@
 """Fill the database with a large board, for the benchmark (``make bench``).
 
+Run as ``python -m bench.seed_large [--scale N]`` with the portal's settings and
+``DATABASE_URL`` (bench/run.py does so for its large board).
+
 At scale 1: 60 newsletter issues of 20 articles each, 2,000 training sessions
 with 60,000 bookings, 300 procedure chapters with 10 published versions each
 (40 update rounds), and 10,000 confirmed subscribers. Rows are written with
@@ -12,13 +15,15 @@ Each part is skipped when its app's tables are missing, and when the database
 already holds a large board of that kind: running it twice adds nothing.
 """
 
+import argparse
 import datetime
 import itertools
+import os
 import random
+import sys
 import time
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -176,18 +181,20 @@ def unique_codes(count: int, *, length: int, taken: set[str], rng: random.Random
     return codes
 
 
-class Command(BaseCommand):
-    help = "Fill the database with a large board for benchmarks (refuses to add to a board that is already large)."
+class SeedRefused(Exception):
+    """The database already holds part of a large board seeded at another scale."""
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--scale", type=float, default=1.0, help="Multiply every count (tests use a small fraction)."
-        )
 
-    def handle(self, *args, scale: float, **options):
+class LargeBoard:
+    """The large board's rows at one scale: ``seed()`` adds each part that is not there yet."""
+
+    def __init__(self, *, scale: float = 1.0, stdout=None):
         self.rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not secrets
         self.now = timezone.now()
         self.scale = scale
+        self.stdout = stdout or sys.stdout
+
+    def seed(self) -> None:
         parts = [
             ("newsletters", ("newsletters.Series", "newsletters.Issue", "newsletters.Article"), self.seed_newsletters),
             ("subscribers", ("core.Subscriber", "core.Subscription"), self.seed_subscribers),
@@ -202,11 +209,11 @@ class Command(BaseCommand):
             started = time.monotonic()
             missing = missing_tables(*labels)
             if missing:
-                self.stdout.write(f"{name}: skipped, models not there yet ({', '.join(missing)})")
+                self.stdout.write(f"{name}: skipped, models not there yet ({', '.join(missing)})\n")
                 continue
             with transaction.atomic():
                 summary = seed()
-            self.stdout.write(f"{name}: {summary} ({time.monotonic() - started:.1f} s)")
+            self.stdout.write(f"{name}: {summary} ({time.monotonic() - started:.1f} s)\n")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
@@ -216,7 +223,7 @@ class Command(BaseCommand):
         if found >= target:
             return True
         if found:
-            raise CommandError(
+            raise SeedRefused(
                 f"The database holds {found:,} seeded {what}, not {target:,}: it was seeded at another scale. "
                 "Seed a fresh database instead."
             )
@@ -611,3 +618,23 @@ def _headings(html: str) -> str:
     from lscb_portal.core.richtext import heading_text
 
     return heading_text(html)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.seed_large", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="Multiply every count (tests use a small fraction).")
+    options = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lscb_portal.settings")
+    import django
+
+    django.setup()
+    try:
+        LargeBoard(scale=options.scale).seed()
+    except SeedRefused as refused:
+        sys.stderr.write(f"{refused}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
