@@ -13,7 +13,12 @@ class NewslettersConfig(AppConfig):
 
         # Readers' feedback and contributions are never shown on a public page.
         pagecache.watch("newsletters", exclude=["contribution", "feedback"])
+        from lscb_portal.core import outbox
         from lscb_portal.core.subscriptions import register_list_provider
+
+        outbox.register_readers(
+            "newsletters.contribution", "newsletters.view_contribution", who="staff who look after contributions"
+        )
 
         from .lists import series_lists
 

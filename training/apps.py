@@ -13,9 +13,13 @@ class TrainingConfig(AppConfig):
 
         # A booker's needs, charges and evaluations are never shown on a public page.
         pagecache.watch("training", exclude=["bookingneeds", "charge", "evaluation"])
-        from lscb_portal.core import subscriptions
+        from lscb_portal.core import outbox, subscriptions
+
+        # Booking emails name delegates and their needs: the training office's to read.
+        outbox.register_readers("training", "training.view_booking", who="staff who look after training")
 
         from .alerts import training_alerts
 
         subscriptions.register_list(training_alerts())
+        outbox.register_readers(training_alerts().key, "core.view_subscriber", who="staff who look after email alerts")
         from . import privacy  # noqa: F401  (registers this app's personal data with the base)

@@ -14,10 +14,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import pagecache, roles
+        from . import outbox, pagecache, roles
 
         roles.register_area("core", roles.BOARD_MANAGERS, models=roles.BOARD_MANAGER_MODELS)
         roles.register_area("core", roles.TRAINING_ADMINISTRATORS, models=["organisation", "historicalorganisation"])
+        outbox.register_readers("staff", "auth.change_user", who="staff who manage accounts")
+        outbox.register_readers("alerts", "core.view_subscriber", who="staff who look after email alerts")
         post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="core.sync_roles")
         private = ["subscriber", "subscription", "outboxmessage", "ratelimitcounter", "workerheartbeat"]
         pagecache.watch("core", exclude=[*private, "contentchange"])

@@ -30,19 +30,29 @@ Delivery (the worker, see ``tasks.py``)
     message but before it was marked sent leads to that message being sent twice.
 
     ``delivery_health()`` gives /healthz its figures.
+
+Reading the outbox
+    The admin shows what was sent, never a way in: ``redact_secret_links`` hides the signed part of
+    every link to one of the portal's token pages (password reset, booking, offer, approval, alerts,
+    "my training"…), and each category's text is shown only to staff whose role covers it
+    (``register_readers``; the rest see who, when and whether it went). So reading an email in the
+    back office never lets one member of staff act as its recipient.
 """
 
 import base64
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q, QuerySet
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from procrastinate.exceptions import AlreadyEnqueued
 
@@ -380,3 +390,59 @@ def delivery_health(*, now: datetime | None = None) -> dict:
             "oldest_unsent_age_seconds": age(figures["oldest_unsent"]),
         },
     }
+
+
+# --- Reading the outbox ---------------------------------------------------------------------------
+
+# URL arguments that grant access to whoever holds the link.
+SECRET_URL_KWARGS = frozenset({"token", "uidb64"})
+HIDDEN = "[link hidden]"
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def redact_secret_links(text: str) -> str:
+    """``text`` with the signed part of every link to one of the portal's token pages replaced by HIDDEN."""
+
+    def hide(match: re.Match) -> str:
+        url = match.group(0)
+        parts = urlsplit(url)
+        try:
+            resolved = resolve(parts.path)
+        except Resolver404:
+            return url
+        path = parts.path
+        for name, value in resolved.kwargs.items():
+            if name in SECRET_URL_KWARGS and value:
+                path = path.replace(f"/{value}/", f"/{HIDDEN}/").replace(f"/{value}", f"/{HIDDEN}")
+        if path == parts.path:
+            return url
+        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+    return _URL.sub(hide, text)
+
+
+@dataclass(frozen=True)
+class Readers:
+    permission: str
+    who: str  # "staff who look after training": completes "shown only to …"
+
+
+# Category prefix → who may read such emails' text; the most specific prefix wins.
+_READERS: dict[str, Readers] = {}
+_EVERY_OUTBOX_READER = Readers("core.view_outboxmessage", "staff who may read the outbox")
+
+
+def register_readers(category_prefix: str, permission: str, *, who: str) -> None:
+    """Only staff with ``permission`` may read the text of emails in ``category_prefix`` (and below it)."""
+    _READERS[category_prefix] = Readers(permission, who)
+
+
+def readers(category: str) -> Readers:
+    for prefix in sorted(_READERS, key=len, reverse=True):
+        if category == prefix or category.startswith(f"{prefix}."):
+            return _READERS[prefix]
+    return _EVERY_OUTBOX_READER
+
+
+def may_read(user, message: OutboxMessage) -> bool:
+    return user.has_perm(readers(message.category).permission)

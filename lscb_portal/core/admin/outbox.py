@@ -2,6 +2,10 @@
 
 Mail is read-only here: nobody adds or edits an email in the back office. The
 one thing an administrator can do is send failed (or stuck) emails again.
+
+Reading an email never gives its recipient's access: links to token pages are shown with their
+secret hidden (``outbox.redact_secret_links``), and the text, headers and attachments of a
+category are shown only to staff whose role covers it (``outbox.register_readers``).
 """
 
 from django.contrib import admin, messages
@@ -28,7 +32,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         (None, {"fields": ["to", "subject", "category", "status", "attempts", "last_error"]}),
         ("When", {"fields": ["created_at", "next_attempt_at", "claimed_at", "sent_at"]}),
         ("Message", {"fields": ["text_body", "html_summary", "header_list", "attachment_list"]}),
-        ("Technical", {"fields": ["dedupe_key"], "classes": ["collapse"]}),
     ]
     readonly_fields = [
         "to",
@@ -45,7 +48,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "html_summary",
         "header_list",
         "attachment_list",
-        "dedupe_key",
     ]
 
     def has_add_permission(self, request):
@@ -58,13 +60,27 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_resend_permission(self, request):
         return request.user.has_perm("core.change_outboxmessage")
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not outbox.may_read(request.user, obj):
+            return [*self.fieldsets[:2], ("Message", {"fields": ["hidden_message"]})]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "hidden_message"]
+
+    @admin.display(description="text")
+    def hidden_message(self, message: OutboxMessage) -> str:
+        return f"This email's text is shown only to {outbox.readers(message.category).who}."
+
     @admin.display(description="subject", ordering="subject")
     def short_subject(self, message: OutboxMessage) -> str:
         return Truncator(message.subject).chars(70)
 
     @admin.display(description="text")
     def text_body(self, message: OutboxMessage) -> str:
-        return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', message.body_text)
+        return format_html(
+            '<pre style="white-space: pre-wrap; margin: 0">{}</pre>', outbox.redact_secret_links(message.body_text)
+        )
 
     @admin.display(description="HTML version")
     def html_summary(self, message: OutboxMessage) -> str:
@@ -76,7 +92,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def header_list(self, message: OutboxMessage) -> str:
         if not message.headers:
             return "None added"
-        return format_html_join(mark_safe("<br>"), "{}: {}", sorted(message.headers.items()))
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            ((name, outbox.redact_secret_links(value)) for name, value in sorted(message.headers.items())),
+        )
 
     @admin.display(description="attachments")
     def attachment_list(self, message: OutboxMessage) -> str:
