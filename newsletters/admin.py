@@ -35,6 +35,12 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _emailed_text(count: int) -> str:
+    if count == 0:
+        return "Nobody was emailed: subscribers had already been told, or there are none."
+    return f"{count} subscriber{'s were' if count != 1 else ' was'} emailed."
+
+
 @admin.register(Series)
 class SeriesAdmin(SimpleHistoryAdmin):
     list_display = ["title", "slug", "frequency", "is_active", "published_issues", "position"]
@@ -171,7 +177,7 @@ class IssueAdmin(SimpleHistoryAdmin):
     inlines = [ArticleInline, IssueBlockInline]
     readonly_fields = ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"]
     fieldsets = [
-        (None, {"fields": ["series", "number", "title", "next_edition_expected"]}),
+        (None, {"fields": ["series", "number", "title", ("issue_date", "issue_date_shown"), "next_edition_expected"]}),
         ("Foreword", {"fields": ["foreword", "foreword_by", "foreword_role"]}),
         (
             "Publishing",
@@ -260,7 +266,15 @@ class IssueAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Publish now", permissions=["change"])
     def publish_now(self, request, queryset):
-        self._each(request, queryset, services.issue_publish, "published; subscribers have been emailed")
+        emailed = []
+        self._each(
+            request,
+            queryset,
+            lambda issue: emailed.append(services.issue_publish(issue=issue).emailed),
+            "published",
+        )
+        if emailed:
+            self.message_user(request, _emailed_text(sum(emailed)), messages.INFO)
 
     @admin.action(description="Schedule for a time…", permissions=["change"])
     def schedule(self, request, queryset):

@@ -532,6 +532,8 @@ def load() -> str:
             number=number,
             defaults={
                 "title": title,
+                # A draft carries this month until its editor dates it.
+                "issue_date": (published.date() if published else timezone.localdate()).replace(day=1),
                 "status": IssueStatus.PUBLISHED if published_at else IssueStatus.DRAFT,
                 "published_at": published_at,
                 # Demo issues are history: nobody is emailed about them.

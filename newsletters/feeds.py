@@ -1,8 +1,11 @@
 """RSS 2.0 and Atom feeds: every issue of a series, and every article on a topic."""
 
+from datetime import datetime, time
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from lscb_portal.core.models import BoardSettings
@@ -12,6 +15,11 @@ from . import selectors
 from .models import Series
 
 FEED_LENGTH = 20
+
+
+def issue_moment(issue) -> datetime:
+    """Feeds date an issue by its own date (midnight, the board's time), not when it was put online."""
+    return timezone.make_aware(datetime.combine(issue.issue_date, time.min))
 
 
 class SeriesFeed(Feed):
@@ -40,7 +48,7 @@ class SeriesFeed(Feed):
         return "This issue includes: " + "; ".join(titles) if titles else plain_text(issue.foreword)[:400]
 
     def item_pubdate(self, issue):
-        return issue.published_at
+        return issue_moment(issue)
 
     def item_guid(self, issue) -> str:
         return f"newsletters-issue-{issue.pk}"
@@ -84,7 +92,7 @@ class TopicFeed(Feed):
         return article.summary or plain_text(article.body)[:400]
 
     def item_pubdate(self, article):
-        return article.issue.published_at
+        return issue_moment(article.issue)
 
     def item_author_name(self, article) -> str:
         return article.author_name or None

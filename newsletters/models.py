@@ -81,6 +81,15 @@ class IssueStatus(models.TextChoices):
     PUBLISHED = "published", "Published or scheduled"
 
 
+class IssueDateShown(models.TextChoices):
+    MONTH = "month", "Month and year, e.g. March 2018"
+    DAY = "day", "Day, month and year, e.g. 14 March 2018"
+
+
+def today():
+    return timezone.localdate()
+
+
 class IssueQuerySet(models.QuerySet):
     def published(self):
         """Issues readers may see: published, and their publication time has come.
@@ -94,11 +103,12 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(status=IssueStatus.PUBLISHED, published_at__gt=timezone.now())
 
     def awaiting_mail(self):
-        """Published issues whose subscribers have not been emailed yet."""
-        return self.published().filter(subscribers_notified_at__isnull=True)
+        """Published issues whose subscribers are to be emailed and have not been yet."""
+        return self.published().filter(mail_subscribers=True, subscribers_notified_at__isnull=True)
 
     def in_reading_order(self):
-        return self.order_by("-published_at", "-number")
+        """Newest first by the issue's own date, so a past issue put online today is filed under its date."""
+        return self.order_by("-issue_date", "-number")
 
 
 class Issue(models.Model):
@@ -110,6 +120,15 @@ class Issue(models.Model):
     title = models.CharField(
         max_length=120, help_text="The edition's date or season as readers know it, e.g. “Summer 2018”."
     )
+    issue_date = models.DateField(
+        "issue date",
+        default=today,
+        help_text="The date the issue carries, which readers see and archives and feeds file it under: for a past "
+        "issue, its own date, not today's. For a month, any day in it.",
+    )
+    issue_date_shown = models.CharField(
+        "show the date as", max_length=5, choices=IssueDateShown.choices, default=IssueDateShown.MONTH
+    )
     status = models.CharField(max_length=10, choices=IssueStatus.choices, default=IssueStatus.DRAFT, editable=False)
     published_at = models.DateTimeField(
         "publication time",
@@ -119,6 +138,12 @@ class Issue(models.Model):
         help_text="Set by the publish and schedule actions.",
     )
     subscribers_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_subscribers = models.BooleanField(
+        "email subscribers",
+        default=True,
+        editable=False,
+        help_text="Set when publishing: off for an issue published without emailing anyone (a past issue).",
+    )
     foreword = RichTextField(blank=True, help_text="The welcome from the Chair, Board Manager or a sub-group chair.")
     foreword_by = models.CharField("signed by", max_length=120, blank=True, help_text="e.g. Jane Doe")
     foreword_role = models.CharField(
@@ -145,6 +170,7 @@ class Issue(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="newsletters_issue_public"),
+            models.Index(fields=["series", "-issue_date", "-number"], name="newsletters_issue_dated"),
             search_vector_index(name="newsletters_issue_search"),
         ]
 
@@ -161,9 +187,27 @@ class Issue(models.Model):
     def get_preview_url(self) -> str:
         return reverse("newsletters:preview", kwargs={"issue_id": self.pk})
 
+    def clean(self) -> None:
+        if self.issue_date and self.issue_date_shown == IssueDateShown.MONTH:
+            self.issue_date = self.issue_date.replace(day=1)
+
     @property
     def label(self) -> str:
         return f"Issue {self.number}: {self.title}"
+
+    @property
+    def date_label(self) -> str:
+        """The issue's own date as readers see it: “March 2018” or “14 March 2018”."""
+        if self.issue_date_shown == IssueDateShown.DAY:
+            return f"{self.issue_date.day} {self.issue_date:%B %Y}"
+        return f"{self.issue_date:%B %Y}"
+
+    @property
+    def date_iso(self) -> str:
+        """The issue's date for a <time> element: 2018-03 or 2018-03-14."""
+        if self.issue_date_shown == IssueDateShown.DAY:
+            return self.issue_date.isoformat()
+        return f"{self.issue_date:%Y-%m}"
 
     @property
     def state(self) -> str:

@@ -34,15 +34,18 @@ def active_series() -> QuerySet[Series]:
 
 
 def series_with_latest_issues() -> list[Series]:
-    """Every series with a published issue, newest issue first, each with ``latest`` set (two queries)."""
+    """Every series with a published issue, newest issue first, each with ``latest`` set (two queries).
+
+    "Newest" goes by the issue's own date: a past issue put online today is never a series' latest.
+    """
     newest = (
         Issue.objects.published()
         .select_related("series")
-        .order_by("series_id", "-published_at", "-number")
+        .order_by("series_id", "-issue_date", "-number")
         .distinct("series_id")
     )
     series = []
-    for issue in sorted(newest, key=lambda issue: issue.published_at, reverse=True):
+    for issue in sorted(newest, key=lambda issue: (issue.issue_date, issue.number), reverse=True):
         issue.series.latest = issue
         series.append(issue.series)
     return series
@@ -66,16 +69,16 @@ def latest_issues(*, limit: int = 3) -> list[Issue]:
 def series_issues(*, series: Series, year: int | None = None) -> QuerySet[Issue]:
     issues = Issue.objects.published().filter(series=series).select_related("series").in_reading_order()
     if year is not None:
-        issues = issues.filter(published_at__year=year)
+        issues = issues.filter(issue_date__year=year)
     return issues
 
 
 def series_years(*, series: Series) -> list[int]:
-    """The years with at least one published issue in the series, newest first."""
+    """The years (of the issues' own dates) with at least one published issue in the series, newest first."""
     return list(
         Issue.objects.published()
         .filter(series=series)
-        .annotate(year=ExtractYear("published_at"))
+        .annotate(year=ExtractYear("issue_date"))
         .order_by("-year")
         .values_list("year", flat=True)
         .distinct()
@@ -160,7 +163,7 @@ def articles_tagged(*, tag: Tag) -> QuerySet[Article]:
         .filter(tags=tag)
         .select_related("issue__series")
         .prefetch_related("tags")
-        .order_by("-issue__published_at", "position")
+        .order_by("-issue__issue_date", "-issue__number", "position")
     )
 
 
@@ -188,7 +191,7 @@ def _article_source() -> SearchSource:
     return SearchSource(
         kind="Newsletter article",
         queryset=Article.objects.published().select_related("issue__series"),
-        date="issue__published_at",
+        date="issue__issue_date",
         headline_field=_without_angle_brackets(Concat("summary", Value(" "), "body_text", output_field=TextField())),
     )
 
@@ -198,7 +201,7 @@ def _issue_source() -> SearchSource:
         kind="Newsletter issue",
         queryset=Issue.objects.published().select_related("series"),
         title=lambda issue: f"{issue.series.title}: {issue.label}",
-        date="published_at",
+        date="issue_date",
         headline_field=_without_angle_brackets(F("foreword_text")),
     )
 
@@ -229,9 +232,10 @@ def search(q: str, *, limit: int = 20) -> list[SearchResult]:
 
 
 def issues_published_between(*, series_slug: str, since: datetime, until: datetime) -> list[Issue]:
+    """Issues put online in the window for subscribers (past issues published without email are left out)."""
     return list(
         Issue.objects.published()
-        .filter(series__slug=series_slug, published_at__gte=since, published_at__lt=until)
+        .filter(series__slug=series_slug, published_at__gte=since, published_at__lt=until, mail_subscribers=True)
         .select_related("series")
         .prefetch_related(Prefetch("articles", queryset=Article.objects.order_by("position", "pk")))
         .order_by("published_at")

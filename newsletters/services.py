@@ -3,6 +3,7 @@
 Every service is keyword-only and atomic, and validates before it saves.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -24,20 +25,30 @@ def _locked(issue: Issue) -> Issue:
 
 
 def _refresh(issue: Issue, locked: Issue) -> Issue:
-    for field in ("status", "published_at", "subscribers_notified_at"):
+    for field in ("status", "published_at", "subscribers_notified_at", "mail_subscribers"):
         setattr(issue, field, getattr(locked, field))
     return issue
 
 
+@dataclass(frozen=True)
+class Publication:
+    """What publishing did: the issue, how many subscribers it emailed just now, and whether it is scheduled."""
+
+    issue: Issue
+    emailed: int
+    scheduled: bool
+
+
 @transaction.atomic
-def issue_publish(*, issue: Issue, at: datetime | None = None) -> Issue:
+def issue_publish(*, issue: Issue, at: datetime | None = None, email_subscribers: bool = True) -> Publication:
     """Publish an issue now, or at ``at`` (a future time schedules it).
 
     Readers see it from its publication time through ``Issue.objects.published()``
     alone. Subscribers are emailed once that time has passed: at once when it
     already has, otherwise by the periodic job. Publishing again after an
     unpublish keeps the original publication time unless a new one is given,
-    and never emails anyone twice.
+    and never emails anyone twice. With ``email_subscribers=False`` (a past issue
+    brought online, or a correction) nobody is emailed, now or later.
     """
     locked = _locked(issue)
     if not locked.articles.exists():
@@ -47,18 +58,24 @@ def issue_publish(*, issue: Issue, at: datetime | None = None) -> Issue:
         at = locked.published_at if locked.published_at and locked.published_at <= now else now
     locked.status = IssueStatus.PUBLISHED
     locked.published_at = at
-    locked.save(update_fields=["status", "published_at"])
-    if at <= now:
-        _notify_locked(locked)
-    return _refresh(issue, locked)
+    locked.mail_subscribers = email_subscribers
+    locked.save(update_fields=["status", "published_at", "mail_subscribers"])
+    emailed = _notify_locked(locked) if at <= now else 0
+    return Publication(issue=_refresh(issue, locked), emailed=emailed, scheduled=at > now)
 
 
 @transaction.atomic
-def issue_schedule(*, issue: Issue, at: datetime) -> Issue:
+def issue_schedule(*, issue: Issue, at: datetime, email_subscribers: bool = True) -> Publication:
     """Publish an issue at a future time; it appears then with nothing needing to run."""
     if at <= timezone.now():
         raise ValidationError("The publication time must be in the future. To publish now, use “Publish now”.")
-    return issue_publish(issue=issue, at=at)
+    return issue_publish(issue=issue, at=at, email_subscribers=email_subscribers)
+
+
+@transaction.atomic
+def issue_archive(*, issue: Issue) -> Publication:
+    """Bring a past issue online under its own date, emailing nobody (the back catalogue)."""
+    return issue_publish(issue=issue, email_subscribers=False)
 
 
 @transaction.atomic
@@ -86,7 +103,7 @@ def issue_notify_subscribers(*, issue: Issue) -> int:
 
 
 def _notify_locked(issue: Issue) -> int:
-    if issue.subscribers_notified_at is not None or not issue.is_public:
+    if issue.subscribers_notified_at is not None or not issue.mail_subscribers or not issue.is_public:
         return 0
     _freeze_blocks(issue)
     content = emails.issue_email(issue)

@@ -79,7 +79,7 @@ def kinds() -> list[Kind]:
                 SearchSource(
                     kind="Newsletter article",
                     queryset=Article.objects.published().select_related("issue__series"),
-                    date="issue__published_at",
+                    date="issue__issue_date",
                     headline_field=Concat("summary", Value(" "), "body_text", output_field=TextField()),
                 ),
             ),
@@ -92,7 +92,7 @@ def kinds() -> list[Kind]:
                     kind="Newsletter issue",
                     queryset=Issue.objects.published().select_related("series"),
                     title=lambda issue: f"{issue.series.title}: {issue.label}",
-                    date="published_at",
+                    date="issue_date",
                     headline_field="foreword_text",
                 ),
             ),
