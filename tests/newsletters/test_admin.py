@@ -142,6 +142,8 @@ def test_an_editor_builds_an_issue_with_articles_inline_and_history_records_who(
         "series": series.pk,
         "number": 7,
         "title": "Autumn 2018",
+        "issue_date": "2018-09-01",
+        "issue_date_shown": "month",
         "next_edition_expected": "2019-01-15",
         "foreword": "<p>Welcome.</p>",
         "foreword_by": "Jane Okafor",

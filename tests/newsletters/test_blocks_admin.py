@@ -21,6 +21,8 @@ def form_data(issue, article, **block):
         "series": issue.series_id,
         "number": issue.number,
         "title": issue.title,
+        "issue_date": issue.issue_date.isoformat(),
+        "issue_date_shown": issue.issue_date_shown,
         "foreword": issue.foreword,
         "foreword_by": issue.foreword_by,
         "foreword_role": issue.foreword_role,
