@@ -12,6 +12,7 @@ ordered, paginated list of ``SearchResult`` for the site search, computing
 snippets only for the page shown.
 """
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -100,11 +101,25 @@ class SearchResult:
     tier: int = 0  # 1 when the title, headings or summary matched; sorts before rank
 
 
+# websearch_to_tsquery reads a "-" where a word may start as "not", skipping spaces and the characters
+# !&|()< that follow, so "- - -x" is "not not not x"; its parser keeps at most 32 of them in a row and
+# answers more with an error ("tsquery stack too small"). Such a row, starting at the beginning or after
+# a space, one of those characters or a quote.
+_NOT_ROW = re.compile(r'(?<![^\s!&|()<"])-[-\s!&|()<]*')
+
+
+def _one_not_at_most(row: re.Match) -> str:
+    # Two nots cancel out: an even row says nothing, an odd one is a single "-".
+    return " -" if row.group().count("-") % 2 else " "
+
+
 def clean_query(q: Any) -> str:
-    """Any input as a query Postgres accepts: no NUL or control characters, single spaces, 200 characters."""
+    """Any input as a query Postgres accepts: no NUL or control characters, single spaces, no row of more
+    than one "-" before a word, 200 characters."""
     if q is None:
         return ""
     text = "".join(" " if unicodedata.category(char) in {"Cc", "Cs"} else char for char in str(q))
+    text = _NOT_ROW.sub(_one_not_at_most, " ".join(text.split()))
     return " ".join(" ".join(text.split())[:MAX_QUERY_LENGTH].split())
 
 
