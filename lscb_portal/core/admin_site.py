@@ -4,10 +4,14 @@
 every app registers its models) is a ``PortalAdminSite``. On top of Django's admin it:
 
 - asks for the second factor after the password when ``STAFF_2FA_REQUIRED`` is on, and refuses every
-  admin page until the session has it (``security.needs_second_factor``);
+  admin page until the session has it (``security.needs_second_factor``); someone without a device
+  first opens a one-time link emailed to their account, then sets up an app and gets backup codes
+  (``/admin/two-factor/…``, views in ``auth_views``);
 - counts login attempts against the per-address rate limit (django-axes does the per-account lockout);
 - adds staff password reset by email under ``/admin/password-reset/``.
 """
+
+from urllib.parse import urlsplit
 
 from django.contrib.admin import AdminSite
 from django.shortcuts import redirect
@@ -35,6 +39,8 @@ class PortalAdminSite(AdminSite):
         extra_context = {**(extra_context or {}), "password_reset_url": reverse("admin:password_reset")}
         response = super().login(request, extra_context)
         if request.method == "POST" and response.status_code == 302 and security.needs_second_factor(request):
+            if urlsplit(response.url).path.startswith(reverse("admin:two_factor")):
+                return response  # the emailed set-up link, opened before signing in
             return redirect(security.second_factor_url(request, next_url=response.url))
         return response
 
@@ -45,6 +51,19 @@ class PortalAdminSite(AdminSite):
         own = [
             path("two-factor/", auth_views.second_factor, site, name="two_factor"),
             path("two-factor/set-up/", auth_views.second_factor_setup, site, name="two_factor_setup"),
+            path("two-factor/enrol/", auth_views.second_factor_enrol, site, name="two_factor_enrol"),
+            path(
+                "two-factor/enrol/<str:token>/",
+                auth_views.second_factor_enrol_link,
+                site,
+                name="two_factor_enrol_link",
+            ),
+            path(
+                "two-factor/backup-codes/",
+                self.admin_view(auth_views.second_factor_backup_codes),
+                site,
+                name="two_factor_backup_codes",
+            ),
             path("password-reset/", auth_views.password_reset, site, name="password_reset"),
             path("password-reset/sent/", auth_views.password_reset_sent, site, name="password_reset_done"),
             path("password-reset/done/", auth_views.password_reset_complete, site, name="password_reset_complete"),

@@ -17,7 +17,9 @@ class SecondFactorForm(forms.Form):
     token = forms.CharField(
         label="Code from your authenticator app",
         max_length=20,
-        help_text="The 6-digit code the app shows now. A new code appears every 30 seconds.",
+        help_text=(
+            "The 6-digit code the app shows now (a new code appears every 30 seconds), or one of your backup codes."
+        ),
         error_messages={"required": "Enter the 6-digit code from your authenticator app."},
         widget=forms.TextInput(
             attrs={
@@ -31,9 +33,12 @@ class SecondFactorForm(forms.Form):
     )
 
     def clean_token(self) -> str:
-        token = re.sub(r"[\s-]", "", self.cleaned_data["token"])
-        if not re.fullmatch(r"\d{6}", token):
-            raise forms.ValidationError("Enter the 6-digit code from your authenticator app, numbers only.")
+        token = re.sub(r"[\s-]", "", self.cleaned_data["token"]).lower()
+        # A code from the app, or a backup code (otp_static's: 8 characters of base32).
+        if not re.fullmatch(r"\d{6}|[a-z2-7]{8}", token):
+            raise forms.ValidationError(
+                "Enter the 6-digit code from your authenticator app, or one of your 8-character backup codes."
+            )
         return token
 
 

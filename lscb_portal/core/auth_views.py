@@ -79,20 +79,71 @@ def second_factor(request, *, site):
     return render(request, "admin/two_factor.html", context)
 
 
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}"
+
+
+@never_cache
+@csrf_protect
+@signed_in_staff
+def second_factor_enrol(request, *, site):
+    """Step 2 for staff without a device, before any key is shown: a one-time link to the account's email."""
+    if security.confirmed_devices(request.user) or security.enrolment_proven(request):
+        return redirect(security.second_factor_url(request, next_url=_next_url(request)))
+    user = request.user
+    if request.method == "POST" and user.email:
+        ratelimit.check(request, "admin.two_factor_enrol", email=user.email)
+        security.send_enrolment_link(user=user)
+        return redirect(_with_next(reverse("admin:two_factor_enrol"), _next_url(request)) + "&sent=1")
+    context = {
+        **site.each_context(request),
+        "title": "Set up two-factor authentication",
+        "email": ratelimit.mask_email(user.email) if user.email else "",
+        "sent": request.GET.get("sent") == "1",
+        "hours": security.ENROLMENT_LINK_HOURS,
+        "next": _next_url(request),
+    }
+    return render(request, "admin/two_factor_enrol.html", context)
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@csrf_protect
+@signed_in_staff
+def second_factor_enrol_link(request, *, site, token):
+    """The emailed link: a button (so that a mail scanner opening it changes nothing) that proves the email."""
+    refused = False
+    if request.method == "POST":
+        if security.prove_enrolment(request=request, token=token):
+            return redirect(security.second_factor_url(request, next_url=_next_url(request)))
+        refused = True
+    context = {
+        **site.each_context(request),
+        "title": "Set up two-factor authentication",
+        "refused": refused,
+        "next": _next_url(request),
+    }
+    return render(request, "admin/two_factor_enrol_link.html", context)
+
+
+BACKUP_CODES_SESSION_KEY = "two_factor_backup_codes"
+
+
 @never_cache
 @sensitive_post_parameters("token")
 @csrf_protect
 @signed_in_staff
 def second_factor_setup(request, *, site):
-    """Step 2 for staff without a device: set up an authenticator app, confirmed with its first code."""
-    if security.confirmed_devices(request.user):
+    """Step 2 once the emailed link was opened: set up an authenticator app, confirmed with its first code."""
+    if security.confirmed_devices(request.user) or not security.enrolment_proven(request):
         return redirect(security.second_factor_url(request, next_url=_next_url(request)))
     device = security.second_factor_setup_device(user=request.user)
     form = SecondFactorForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         check = security.second_factor_setup_confirm(request=request, device=device, token=form.cleaned_data["token"])
         if check.accepted:
-            return redirect(_next_url(request))
+            request.session[BACKUP_CODES_SESSION_KEY] = security.backup_codes_create(user=request.user)
+            return redirect(_with_next(reverse("admin:two_factor_backup_codes"), _next_url(request)))
         form.add_error("token", _wait_message(check))
     board = BoardSettings.get_solo()
     config_url = security.totp_config_url(device, issuer=f"{board.short_name or board.name} back office")
@@ -105,6 +156,24 @@ def second_factor_setup(request, *, site):
         "qr_code": security.qr_code_data_uri(config_url),
     }
     return render(request, "admin/two_factor_setup.html", context)
+
+
+@never_cache
+@csrf_protect
+def second_factor_backup_codes(request, *, site):
+    """Backup codes, shown once when made; a verified staff member can make a new set (the old set dies)."""
+    if request.method == "POST":
+        request.session[BACKUP_CODES_SESSION_KEY] = security.backup_codes_create(user=request.user)
+        return redirect(_with_next(reverse("admin:two_factor_backup_codes"), _next_url(request)))
+    codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+    context = {
+        **site.each_context(request),
+        "title": "Your backup codes",
+        "codes": [f"{code[:4]} {code[4:]}" for code in codes or []],
+        "left": security.backup_codes_left(request.user),
+        "next": _next_url(request),
+    }
+    return render(request, "admin/two_factor_backup_codes.html", context)
 
 
 # --- Password reset ---------------------------------------------------------------------------------

@@ -3,9 +3,18 @@
 Who may reach the admin
     A staff member signs in with username and password (``PortalAdminSite.login``), then, when
     ``settings.STAFF_2FA_REQUIRED`` is on (always in production), proves a second factor: a code from
-    an authenticator app (a django-otp TOTP device). Someone without a device is led to set one up
-    first. ``needs_second_factor(request)`` says whether that step is still owed; the admin site's
-    ``has_permission`` refuses every admin page until it is done.
+    an authenticator app (a django-otp TOTP device) or one of their backup codes (an otp_static
+    device, ten single-use codes shown once when the app is set up). ``needs_second_factor(request)``
+    says whether that step is still owed; the admin site's ``has_permission`` refuses every admin page
+    until it is done.
+
+Setting up the second factor
+    The password alone never binds an app: someone without a device is first sent a one-time link
+    to the account's own email address (``send_enrolment_link``; the token lives on an otp_email
+    device, single use, throttled, valid ``ENROLMENT_LINK_HOURS``). Opening it in the signed-in
+    session (``prove_enrolment``) marks that session, and only then does the set-up page show a key.
+    A superuser can reset someone's second factor from the user list, which sends a fresh link; the
+    account holder is told by email whenever an app is set up or reset.
 
 Lockout
     django-axes counts failed logins per username *and* IP address (``AXES_LOCKOUT_PARAMETERS``), so
@@ -38,6 +47,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django_otp import login as otp_login
+from django_otp.plugins.otp_email.models import EmailDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import ratelimit
@@ -45,6 +56,11 @@ from . import ratelimit
 security_log = logging.getLogger("lscb_portal.security")
 
 DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
+ENROLMENT_DEVICE_NAME = "Set-up link"
+BACKUP_CODE_COUNT = 10
+ENROLMENT_LINK_HOURS = 24
+ENROLMENT_SESSION_KEY = "two_factor_enrolment_proven"
 
 
 # --- Who is asking ------------------------------------------------------------------------------
@@ -121,8 +137,16 @@ def confirmed_devices(user) -> list[TOTPDevice]:
 
 
 def second_factor_url(request, *, next_url: str = "") -> str:
-    """Where a staff member who owes the second factor goes: the code page, or set-up without a device."""
-    name = "admin:two_factor" if confirmed_devices(request.user) else "admin:two_factor_setup"
+    """Where a staff member who owes the second factor goes: the code page, or set-up without a device.
+
+    Set-up starts with the emailed link unless this session has already opened it.
+    """
+    if confirmed_devices(request.user) or backup_device(request.user) is not None:
+        name = "admin:two_factor"
+    elif enrolment_proven(request):
+        name = "admin:two_factor_setup"
+    else:
+        name = "admin:two_factor_enrol"
     url = reverse(name)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
@@ -135,12 +159,12 @@ class CodeCheck:
     wait_until: datetime | None = None
 
 
-def _throttled_until(device: TOTPDevice) -> datetime | None:
+def _throttled_until(device) -> datetime | None:
     allowed, details = device.verify_is_allowed()
     return None if allowed else (details or {}).get("locked_until")
 
 
-def _finish_second_factor(request, device: TOTPDevice) -> None:
+def _finish_second_factor(request, device) -> None:
     # A session that gains the admin gets a new key, as it does at login.
     otp_login(request, device)
     request.session.cycle_key()
@@ -154,9 +178,11 @@ def second_factor_verify(*, request, token: str) -> CodeCheck:
     """
     user = request.user
     waits = []
-    for device in confirmed_devices(user):
+    # Six digits are the app's; anything else the form lets through is a backup code.
+    devices = confirmed_devices(user) if token.isdigit() else [device for device in [backup_device(user)] if device]
+    for device in devices:
         with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            device = type(device).objects.select_for_update().get(pk=device.pk)
             wait_until = _throttled_until(device)
             if wait_until is not None:
                 waits.append(wait_until)
@@ -192,8 +218,111 @@ def second_factor_setup_confirm(*, request, device: TOTPDevice, token: str) -> C
         log_event("Second factor set-up code refused", level=logging.WARNING, user=user.pk, ip=log_ip(request))
         return CodeCheck(accepted=False, wait_until=wait_until)
     _finish_second_factor(request, device)
+    request.session.pop(ENROLMENT_SESSION_KEY, None)
     log_event("Second factor set up", user=user.pk, ip=log_ip(request))
+    _tell_account_holder(user, "An authenticator app was set up for your account.")
     return CodeCheck(accepted=True)
+
+
+def backup_device(user) -> StaticDevice | None:
+    return StaticDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+
+
+@transaction.atomic
+def backup_codes_create(*, user) -> list[str]:
+    """Replace the staff member's backup codes with ``BACKUP_CODE_COUNT`` new ones; return them to show once."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    log_event("Backup codes made", user=user.pk)
+    return codes
+
+
+def backup_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+# --- Proving the account's email before an app is bound -----------------------------------------
+
+
+def enrolment_proven(request) -> bool:
+    return request.session.get(ENROLMENT_SESSION_KEY) == request.user.pk
+
+
+@transaction.atomic
+def send_enrolment_link(*, user) -> bool:
+    """Email the account a one-time link that opens the set-up page; False if it has no address."""
+    from .links import absolute_url
+
+    if not user.email:
+        return False
+    device = EmailDevice.objects.filter(user=user, name=ENROLMENT_DEVICE_NAME).first()
+    if device is None:
+        device = EmailDevice.objects.create(user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False)
+    # 16 digits (the field's size), valid for a day; the device refuses fast guesses and a second use.
+    device.generate_token(length=16, valid_secs=ENROLMENT_LINK_HOURS * 3600)
+    link = absolute_url(reverse("admin:two_factor_enrol_link", kwargs={"token": device.token}))
+    _queue_staff_email(
+        user,
+        template="registration/two_factor_enrolment_email.txt",
+        subject="Set up two-factor authentication",
+        category="staff.two_factor_enrolment",
+        context={"link": link, "hours": ENROLMENT_LINK_HOURS},
+    )
+    log_event("Second factor set-up link sent", user=user.pk)
+    return True
+
+
+def prove_enrolment(*, request, token: str) -> bool:
+    """Check the emailed link's token for the signed-in staff member; on success this session may set up."""
+    user = request.user
+    with transaction.atomic():
+        device = EmailDevice.objects.select_for_update().filter(user=user, name=ENROLMENT_DEVICE_NAME).first()
+        accepted = device is not None and device.verify_token(token)
+    if not accepted:
+        log_event("Second factor set-up link refused", level=logging.WARNING, user=user.pk, ip=log_ip(request))
+        return False
+    request.session[ENROLMENT_SESSION_KEY] = user.pk
+    log_event("Second factor set-up link opened", user=user.pk, ip=log_ip(request))
+    return True
+
+
+@transaction.atomic
+def second_factor_reset(*, user, by) -> None:
+    """Remove every device of ``user`` (a lost phone) and email them a new set-up link."""
+    for model in (TOTPDevice, StaticDevice, EmailDevice):
+        model.objects.filter(user=user).delete()
+    log_event("Second factor reset", user=user.pk, by=by.pk)
+    _tell_account_holder(user, "A superuser reset the two-factor authentication of your account.")
+    send_enrolment_link(user=user)
+
+
+def _tell_account_holder(user, what: str) -> None:
+    if user.email:
+        _queue_staff_email(
+            user,
+            template="registration/two_factor_changed_email.txt",
+            subject="Your back office sign-in changed",
+            category="staff.two_factor_changed",
+            context={"what": what},
+        )
+
+
+def _queue_staff_email(user, *, template: str, subject: str, category: str, context: dict) -> None:
+    from django.template.loader import render_to_string
+
+    from .links import absolute_url
+    from .models import BoardSettings
+    from .outbox import queue_email
+
+    context = {
+        "user": user,
+        "board_name": BoardSettings.get_solo().name,
+        "login_url": absolute_url(reverse("admin:login")),
+        **context,
+    }
+    queue_email(to=user.email, subject=subject, text=render_to_string(template, context), category=category)
 
 
 def totp_secret(device: TOTPDevice) -> str:

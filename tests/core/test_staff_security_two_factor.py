@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lscb_portal.core.security import ENROLMENT_SESSION_KEY
 from tests.core.factories import STAFF_PASSWORD, StaffUserFactory, TOTPDeviceFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 6, 1, 8, 30, tzinfo=dt.UTC)
 INDEX = "/admin/"
 SETUP = "/admin/two-factor/set-up/"
+ENROL = "/admin/two-factor/enrol/"
 CODE = "/admin/two-factor/"
 
 
@@ -45,6 +47,13 @@ def with_next(url, next_url=INDEX):
     return f"{url}?{urlencode({'next': next_url})}"
 
 
+def open_emailed_link(client, user):
+    """As if the staff member had opened the set-up link emailed to them (see test_staff_security_enrolment)."""
+    session = client.session
+    session[ENROLMENT_SESSION_KEY] = user.pk
+    session.save()
+
+
 # --- Required -------------------------------------------------------------------------------------
 
 
@@ -55,7 +64,7 @@ def test_staff_without_a_device_are_led_from_the_password_to_setting_one_up(clie
     response = sign_in(client, "board-manager")
 
     assert response.status_code == 302
-    assert response.url == with_next(SETUP)
+    assert response.url == with_next(ENROL)
 
 
 @time_machine.travel(START, tick=False)
@@ -65,7 +74,7 @@ def test_every_admin_page_leads_an_unverified_staff_member_to_set_up(client, req
 
     response = client.get(reverse("admin:auth_user_changelist"), follow=True)
 
-    assert response.redirect_chain[-1][0] == with_next(SETUP, reverse("admin:auth_user_changelist"))
+    assert response.redirect_chain[-1][0] == with_next(ENROL, reverse("admin:auth_user_changelist"))
     assert response.status_code == 200
     assert "Set up two-factor authentication" in response.content.decode()
 
@@ -74,6 +83,7 @@ def test_every_admin_page_leads_an_unverified_staff_member_to_set_up(client, req
 def test_the_setup_page_shows_the_key_and_a_qr_code_and_keeps_the_same_key(client, required):
     user = StaffUserFactory(username="board-manager")
     client.force_login(user)
+    open_emailed_link(client, user)
 
     first = client.get(SETUP)
     second = client.get(SETUP)
@@ -95,6 +105,7 @@ def test_the_setup_page_shows_the_key_and_a_qr_code_and_keeps_the_same_key(clien
 def test_a_wrong_code_at_setup_is_refused_and_nothing_is_confirmed(client, required):
     user = StaffUserFactory(username="board-manager")
     client.force_login(user)
+    open_emailed_link(client, user)
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=user)
     wrong = code_for(device, steps_ahead=10)
@@ -112,13 +123,14 @@ def test_a_wrong_code_at_setup_is_refused_and_nothing_is_confirmed(client, requi
 def test_the_right_code_at_setup_confirms_the_device_and_opens_the_admin(client, required):
     user = StaffUserFactory(username="board-manager")
     client.force_login(user)
+    open_emailed_link(client, user)
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=user)
 
     response = client.post(SETUP, {"token": code_for(device), "next": INDEX})
 
     assert response.status_code == 302
-    assert response.url == INDEX
+    assert response.url == with_next("/admin/two-factor/backup-codes/")
     device.refresh_from_db()
     assert device.confirmed is True
     assert client.get(INDEX).status_code == 200

@@ -1,3 +1,3 @@
 """The base's back office: board settings, organisations, subscribers and the email outbox."""
 
-from . import board, outbox, subscriptions  # noqa: F401  (registers the model admins)
+from . import accounts, board, outbox, subscriptions  # noqa: F401  (registers the model admins)
