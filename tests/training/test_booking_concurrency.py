@@ -12,7 +12,8 @@ import pytest
 from django.db import connection, connections
 
 from training import services
-from training.models import Booking, BookingStatus
+from training.models import Booking, BookingStatus, Session
+from training.services import locking
 
 from .factories import OrganisationFactory, SessionFactory
 
@@ -52,8 +53,8 @@ def test_fifty_simultaneous_attempts_fill_exactly_the_capacity_and_queue_the_res
     session = SessionFactory(capacity=CAPACITY)
     organisation = OrganisationFactory(name="Northbrook Children's Social Care")
     lock_order: list[int] = []
-    take_lock = services._locked_session
-    real_next = services._next_in_lock_order
+    take_lock = locking.locked_session
+    real_next = locking.next_in_lock_order
 
     def recording_lock(session_id):
         locked = take_lock(session_id)
@@ -67,8 +68,8 @@ def test_fifty_simultaneous_attempts_fill_exactly_the_capacity_and_queue_the_res
         return number
 
     numbers: dict[int, int] = {}
-    monkeypatch.setattr(services, "_locked_session", recording_lock)
-    monkeypatch.setattr(services, "_next_in_lock_order", recording_next)
+    monkeypatch.setattr(locking, "locked_session", recording_lock)
+    monkeypatch.setattr(locking, "next_in_lock_order", recording_next)
 
     errors = _book_concurrently(session, organisation)
 
@@ -94,18 +95,18 @@ def test_fifty_simultaneous_attempts_fill_exactly_the_capacity_and_queue_the_res
 def test_without_the_lock_the_same_attempts_oversell(monkeypatch):
     session = SessionFactory(capacity=CAPACITY)
     organisation = OrganisationFactory(name="Northbrook Children's Social Care")
-    count_places = services._places_taken
+    count_places = locking.places_taken
 
     def unlocked(session_id):
-        return services.Session.objects.select_related("course").get(pk=session_id)
+        return Session.objects.select_related("course").get(pk=session_id)
 
     def slow_count(session):
         taken = count_places(session)
         time.sleep(0.05)  # widen the gap between counting and writing
         return taken
 
-    monkeypatch.setattr(services, "_locked_session", unlocked)
-    monkeypatch.setattr(services, "_places_taken", slow_count)
+    monkeypatch.setattr(locking, "locked_session", unlocked)
+    monkeypatch.setattr(locking, "places_taken", slow_count)
 
     _book_concurrently(session, organisation)
 

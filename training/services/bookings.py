@@ -1,0 +1,214 @@
+"""Booking a place, giving it up, and passing it to a colleague."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from lscb_portal.core.models import Organisation
+
+from .. import emails
+from ..models import Booking, BookingNeeds, BookingStatus, ChargeReason, EndReason, Session, SessionStatus
+from . import locking
+from .charges import raise_charge
+from .refusals import BookingRefused
+from .transitions import end_booking, hold_until, save_with_reason
+from .waitinglist import offer_free_places
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    email: str
+    organisation: Organisation
+    role: str
+    phone: str = ""
+    manager_name: str = ""
+    manager_email: str = ""
+    access_needs: str = ""
+    dietary_needs: str = ""
+
+
+@dataclass(frozen=True)
+class Colleague:
+    name: str
+    email: str
+    role: str
+    phone: str = ""
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_session_bookable(session: Session, now: datetime.datetime) -> None:
+    if session.status == SessionStatus.CANCELLED:
+        raise BookingRefused("This session has been cancelled. Choose another date from the programme.")
+    if session.starts_at <= now:
+        raise BookingRefused("This session has already taken place.")
+    if session.booking_opens_at and session.booking_opens_at > now:
+        local = timezone.localtime(session.booking_opens_at)
+        raise BookingRefused(f"Booking for this session opens on {local:%-d %B %Y} at {local:%H:%M}.")
+    if session.booking_closes_at <= now:
+        local = timezone.localtime(session.booking_closes_at)
+        raise BookingRefused(
+            f"Booking for this session closed on {local:%-d %B %Y} at {local:%H:%M}. "
+            "Contact the training team if you still need a place."
+        )
+
+
+@transaction.atomic
+def booking_create(
+    *, session: Session, attendee: Attendee, eligibility_confirmed: bool, now: datetime.datetime | None = None
+) -> Booking:
+    """Book a place, or a place on the waiting list when the session is full.
+
+    Where the course needs a manager's approval, the place is held and the manager emailed.
+    """
+    now = now or timezone.now()
+    session = locking.locked_session(session.pk)
+    sequence = locking.next_in_lock_order()
+    _check_session_bookable(session, now)
+    course = session.course
+    email = _normalise_email(attendee.email)
+    if course.eligibility and not eligibility_confirmed:
+        raise BookingRefused("Confirm that you meet the eligibility statement to book.", field="eligibility")
+    if course.requires_manager_approval and not attendee.manager_email:
+        raise BookingRefused(
+            "Enter your manager's email address: this course needs their approval.", field="manager_email"
+        )
+    existing = session.bookings.live().for_email(email).first()
+    if existing is not None:
+        raise BookingRefused(
+            f"{email} already has a booking for this session (reference {existing.reference}). "
+            "Use the link in your email to manage it, or ask for it again on the My training page.",
+            field="email",
+        )
+    cap = session.places_per_organisation
+    if cap and session.bookings.live().filter(organisation=attendee.organisation).count() >= cap:
+        raise BookingRefused(
+            f"{attendee.organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on this session, "
+            "the most one organisation can book.",
+            field="organisation",
+        )
+
+    booking = Booking(
+        session=session,
+        sequence=sequence,
+        attendee_name=attendee.name.strip(),
+        email=email,
+        phone=attendee.phone.strip(),
+        organisation=attendee.organisation,
+        role=attendee.role.strip(),
+        manager_name=attendee.manager_name.strip(),
+        manager_email=_normalise_email(attendee.manager_email),
+        eligibility_confirmed=eligibility_confirmed,
+        created_at=now,
+    )
+    if locking.places_taken(session) < session.capacity:
+        if course.requires_manager_approval:
+            booking.status = BookingStatus.PENDING_APPROVAL
+            booking.hold_expires_at = hold_until(session, now, datetime.timedelta(hours=course.approval_hold_hours))
+        else:
+            booking.status = BookingStatus.CONFIRMED
+            booking.confirmed_at = now
+    else:
+        booking.status = BookingStatus.WAITING
+    save_with_reason(booking, "Booked online")
+    if attendee.access_needs.strip() or attendee.dietary_needs.strip():
+        BookingNeeds.objects.create(
+            booking=booking,
+            access_needs=attendee.access_needs.strip(),
+            dietary_needs=attendee.dietary_needs.strip(),
+            recorded_at=now,
+        )
+    if booking.status == BookingStatus.CONFIRMED:
+        emails.booking_confirmed(booking)
+    elif booking.status == BookingStatus.PENDING_APPROVAL:
+        emails.approval_requested(booking)
+    else:
+        emails.waiting_list_joined(booking)
+    return booking
+
+
+CANCELLABLE = [
+    BookingStatus.PENDING_APPROVAL,
+    BookingStatus.CONFIRMED,
+    BookingStatus.WAITING,
+    BookingStatus.OFFERED,
+]
+
+
+@transaction.atomic
+def booking_cancel(
+    *, booking: Booking, reason: EndReason = EndReason.ATTENDEE, now: datetime.datetime | None = None
+) -> Booking:
+    """Cancel a booking (or leave a waiting list) and offer the freed place to the next person waiting.
+
+    After booking closes a place can still be given up, but it is marked as a late
+    cancellation: the charging policy applies.
+    """
+    now = now or timezone.now()
+    session, booking = locking.lock_booking(booking)
+    if booking.status not in CANCELLABLE:
+        raise BookingRefused("This booking cannot be cancelled: it has already been cancelled or has ended.")
+    if session.starts_at <= now:
+        raise BookingRefused("This session has already started, so the booking can no longer be cancelled.")
+    booking.late_cancellation = booking.holds_place and now >= session.booking_closes_at
+    end_booking(booking, reason, now, EndReason(reason).label)
+    if booking.late_cancellation:
+        raise_charge(booking, ChargeReason.LATE_CANCELLATION, now)
+    emails.booking_cancelled(booking)
+    offer_free_places(session, now)
+    return booking
+
+
+@transaction.atomic
+def booking_transfer(*, booking: Booking, colleague: Colleague, now: datetime.datetime | None = None) -> Booking:
+    """Pass a confirmed place to a colleague from the same organisation. Returns the colleague's booking."""
+    now = now or timezone.now()
+    session, booking = locking.lock_booking(booking)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise BookingRefused("Only a confirmed place can be passed to a colleague.")
+    if session.starts_at <= now:
+        raise BookingRefused("This session has already started, so the place can no longer be passed on.")
+    email = _normalise_email(colleague.email)
+    if email == booking.email:
+        raise BookingRefused("Enter your colleague's email address, not your own.", field="email")
+    if session.bookings.live().for_email(email).exists():
+        raise BookingRefused(f"{email} already has a booking for this session.", field="email")
+    new = Booking(
+        session=session,
+        sequence=locking.next_in_lock_order(),
+        attendee_name=colleague.name.strip(),
+        email=email,
+        phone=colleague.phone.strip(),
+        organisation=booking.organisation,
+        role=colleague.role.strip(),
+        manager_name=booking.manager_name,
+        manager_email=booking.manager_email,
+        eligibility_confirmed=True,
+        status=BookingStatus.CONFIRMED,
+        created_at=now,
+        confirmed_at=now,
+    )
+    end_booking(booking, EndReason.TRANSFERRED, now, "Place passed to a colleague")
+    save_with_reason(new, f"Place passed on by {booking.attendee_name} ({booking.reference})")
+    booking.transferred_to = new
+    save_with_reason(booking, "Place passed to a colleague", ["transferred_to"])
+    emails.place_transferred(booking, new)
+    return new
+
+
+def my_training_link_send(*, email: str, now: datetime.datetime | None = None) -> bool:
+    """Email a signed link to every booking made with ``email``. Nothing is sent if there are none.
+
+    The page says the same either way, so it cannot be used to find out who has booked.
+    """
+    now = now or timezone.now()
+    email = _normalise_email(email)
+    if not Booking.objects.for_email(email).exists():
+        return False
+    emails.my_training_link(email, sent_at_key=str(int(now.timestamp())))
+    return True

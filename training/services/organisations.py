@@ -1,0 +1,50 @@
+"""The organisations bookers name: found or added as they type, and merged into the right record."""
+
+from django.db import IntegrityError, transaction
+
+from lscb_portal.core.models import Organisation
+
+from ..models import Booking, Charge
+from .refusals import ActionRefused
+
+
+def organisation_for_name(*, name: str) -> Organisation:
+    """The organisation a booker typed: an existing one (ignoring case), or a new unverified one.
+
+    Merged records are followed to the record they were merged into, so caps count by one record.
+    """
+    name = " ".join(name.split())
+    organisation = Organisation.objects.filter(name__iexact=name).select_related("merged_into").first()
+    if organisation is None:
+        try:
+            with transaction.atomic():
+                return Organisation.objects.create(name=name, verified=False)
+        except IntegrityError:  # someone created it at the same moment
+            organisation = Organisation.objects.get(name__iexact=name)
+    seen = set()
+    while organisation.merged_into_id and organisation.pk not in seen:
+        seen.add(organisation.pk)
+        organisation = organisation.merged_into
+    return organisation
+
+
+@transaction.atomic
+def organisation_merge(*, source: Organisation, into: Organisation) -> int:
+    """Merge an unverified organisation typed by a booker into the right record.
+
+    Its bookings and charges move to the record, so caps and the board's report count one
+    organisation. Returns how many bookings moved.
+    """
+    if source.pk == into.pk:
+        raise ActionRefused("Choose a different organisation to merge into.")
+    source = Organisation.objects.select_for_update().get(pk=source.pk)
+    if source.verified:
+        raise ActionRefused(f"{source.name} is verified: only unverified organisations can be merged.")
+    if into.merged_into_id:
+        raise ActionRefused(f"{into.name} has itself been merged; choose the organisation it was merged into.")
+    moved = Booking.objects.filter(organisation=source).update(organisation=into)
+    Charge.objects.filter(organisation=source).update(organisation=into)
+    source.merged_into = into
+    source._change_reason = f"Merged into {into.name}"
+    source.save(update_fields=["merged_into"])
+    return moved
