@@ -1,0 +1,54 @@
+"""The course catalogue."""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import (
+    Course,
+    SessionStatus,
+)
+
+
+@admin.register(Course)
+class CourseAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "level", "length", "delivery", "requires_manager_approval", "upcoming", "is_published"]
+    list_filter = ["is_published", "level", "delivery", "audience", "requires_manager_approval"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "is_published", "topics"]}),
+        ("Content", {"fields": ["aims", "learning_outcomes"]}),
+        ("Who it is for", {"fields": ["audience", "audience_detail", "eligibility", "level"]}),
+        ("Format", {"fields": ["length", "length_hours", "delivery"]}),
+        (
+            "Charges and approval",
+            {
+                "fields": [
+                    "fee",
+                    "charge_basis",
+                    "non_attendance_charge",
+                    "non_partner_charge",
+                    "requires_manager_approval",
+                    "approval_hold_hours",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                upcoming_count=Count(
+                    "sessions",
+                    filter=Q(sessions__starts_at__gt=timezone.now(), sessions__status=SessionStatus.SCHEDULED),
+                )
+            )
+        )
+
+    @admin.display(description="upcoming sessions", ordering="upcoming_count")
+    def upcoming(self, obj) -> int:
+        return obj.upcoming_count

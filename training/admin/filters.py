@@ -1,0 +1,56 @@
+"""List filters: sessions by date and places, charges by invoicing state."""
+
+from django.contrib import admin
+from django.utils import timezone
+
+
+class PlacesFilter(admin.SimpleListFilter):
+    title = "places"
+    parameter_name = "places"
+
+    def lookups(self, request, model_admin):
+        return [("available", "Places left"), ("full", "Full"), ("waiting", "Has a waiting list")]
+
+    def queryset(self, request, queryset):
+        from django.db.models import F
+
+        if self.value() == "available":
+            return queryset.filter(taken__lt=F("capacity"))
+        if self.value() == "full":
+            return queryset.filter(taken__gte=F("capacity"))
+        if self.value() == "waiting":
+            return queryset.filter(waiting__gt=0)
+        return queryset
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming"), ("past", "Past")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gt=now)
+        if self.value() == "past":
+            return queryset.filter(starts_at__lte=now)
+        return queryset
+
+
+class InvoicedFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("payable", "To invoice"), ("invoiced", "Invoiced"), ("waived", "Waived")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "payable":
+            return queryset.filter(waived_at__isnull=True, invoiced_at__isnull=True)
+        if self.value() == "invoiced":
+            return queryset.filter(invoiced_at__isnull=False)
+        if self.value() == "waived":
+            return queryset.filter(waived_at__isnull=False)
+        return queryset

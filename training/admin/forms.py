@@ -1,0 +1,68 @@
+"""The forms of the training back office: a session's details and the task pages' questions."""
+
+from django import forms
+from django.db.models import Count
+
+from lscb_portal.core.models import Organisation
+
+from ..models import (
+    Session,
+)
+
+
+class SessionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "course",
+            "starts_at",
+            "ends_at",
+            "trainers",
+            "venue_name",
+            "venue_address",
+            "venue_postcode",
+            "access_notes",
+            "joining_url",
+            "capacity",
+            "places_per_organisation",
+            "booking_opens_at",
+            "booking_closes_at",
+            "status",
+            "cancelled_reason",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends, closes = cleaned.get("starts_at"), cleaned.get("ends_at"), cleaned.get("booking_closes_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The session must end after it starts.")
+        if closes and ends and closes > ends:
+            self.add_error("booking_closes_at", "Booking must close before the session ends.")
+        capacity = cleaned.get("capacity")
+        if self.instance.pk and capacity is not None:
+            taken = self.instance.bookings.holding_places().count()
+            if capacity < taken:
+                self.add_error("capacity", f"{taken} places are already taken: the session needs at least {taken}.")
+        return cleaned
+
+
+class AttendeesEmailForm(forms.Form):
+    subject = forms.CharField(max_length=200)
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "cols": 80}))
+
+
+class MergeOrganisationsForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label="Unverified organisation",
+        queryset=Organisation.objects.filter(verified=False, merged_into__isnull=True).annotate(
+            bookings=Count("training_bookings")
+        ),
+        help_text="The name a booker typed.",
+    )
+    into = forms.ModelChoiceField(
+        label="Merge into", queryset=Organisation.objects.verified(), help_text="The organisation's proper record."
+    )
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(max_length=255, help_text="Why the charge is waived (shown in the board's report).")

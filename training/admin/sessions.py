@@ -1,0 +1,213 @@
+"""The programme's sessions: places and waiting lists at a glance, and the actions on a session."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import exports, services
+from ..models import (
+    HOLDING_PLACE,
+    Booking,
+    BookingStatus,
+    Session,
+    SessionStatus,
+)
+from .filters import PlacesFilter, WhenFilter
+from .forms import AttendeesEmailForm, SessionAdminForm
+from .register import RegisterView
+from .report import ReportViews
+
+
+class BookingInline(admin.TabularInline):
+    model = Booking
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["reference", "attendee_name", "organisation", "status", "sequence", "created_at"]
+    readonly_fields = fields
+    ordering = ["sequence"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(Session)
+class SessionAdmin(RegisterView, ReportViews, SimpleHistoryAdmin):
+    form = SessionAdminForm
+    list_display = [
+        "__str__",
+        "starts_at",
+        "venue_name",
+        "capacity",
+        "places_taken",
+        "places_left",
+        "waiting_list",
+        "status",
+    ]
+    list_filter = [WhenFilter, PlacesFilter, "status", "course__delivery", "course", "venue_name"]
+    search_fields = ["course__title", "venue_name", "venue_postcode", "trainers"]
+    autocomplete_fields = ["course"]
+    date_hierarchy = "starts_at"
+    inlines = [BookingInline]
+    actions = [
+        "export_register_csv",
+        "export_register_xlsx",
+        "print_sign_in_sheet",
+        "email_attendees",
+        "offer_next_waiting_place",
+        "send_places_alert",
+        "cancel_sessions",
+    ]
+    fieldsets = [
+        (None, {"fields": ["course", "starts_at", "ends_at", "trainers", "register_link"]}),
+        ("Where", {"fields": ["venue_name", "venue_address", "venue_postcode", "access_notes", "joining_url"]}),
+        (
+            "Places and booking",
+            {"fields": ["capacity", "places_per_organisation", "booking_opens_at", "booking_closes_at"]},
+        ),
+        ("Status", {"fields": ["status", "cancelled_reason"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Cancelling is an action (it cancels the bookings and emails delegates), not a field edit.
+        fields = ["status"] if obj is None or obj.status == SessionStatus.SCHEDULED else ["status", "cancelled_reason"]
+        return [*fields, "register_link"]
+
+    @admin.display(description="register")
+    def register_link(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "Save the session first."
+        url = reverse("admin:training_session_register", args=[obj.pk])
+        return format_html('<a href="{}">Mark attendance on the register</a>', url)
+
+    @admin.action(description="Export the register (CSV)", permissions=["view"])
+    def export_register_csv(self, request, queryset):
+        response = HttpResponse(exports.register_csv(queryset), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="register.csv"'
+        return response
+
+    @admin.action(description="Export the register (Excel)", permissions=["view"])
+    def export_register_xlsx(self, request, queryset):
+        response = HttpResponse(
+            exports.register_xlsx(queryset),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="register.xlsx"'
+        return response
+
+    @admin.action(description="Print a sign-in sheet", permissions=["view"])
+    def print_sign_in_sheet(self, request, queryset):
+        sessions = list(queryset.order_by("starts_at"))
+        bookings = exports.register_bookings(sessions)
+        by_session = {session.pk: [] for session in sessions}
+        for booking in bookings:
+            by_session[booking.session_id].append(booking)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Sign-in sheet",
+            "sheets": [(session, by_session[session.pk]) for session in sessions],
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "training/admin/sign_in_sheet.html", context)
+
+    @admin.action(description="Email everyone booked on the selected sessions", permissions=["change"])
+    def email_attendees(self, request, queryset):
+        form = AttendeesEmailForm(request.POST if "send" in request.POST else None)
+        if "send" in request.POST and form.is_valid():
+            key = timezone.now().strftime("%Y%m%d%H%M%S")
+            count = 0
+            for session in queryset.select_related("course"):
+                count += services.attendees_email(
+                    session=session,
+                    subject=form.cleaned_data["subject"],
+                    message=form.cleaned_data["message"],
+                    key=f"{session.pk}:{key}",
+                )
+            self.message_user(request, f"Emailed {count} delegate(s).", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Email the delegates",
+            "form": form,
+            "sessions": list(queryset.select_related("course")),
+            "opts": self.model._meta,
+            "action": "email_attendees",
+        }
+        return TemplateResponse(request, "training/admin/email_attendees.html", context)
+
+    @admin.action(description="Offer the next waiting-list place now", permissions=["change"])
+    def offer_next_waiting_place(self, request, queryset):
+        for session in queryset:
+            try:
+                booking = services.waiting_place_offer_now(session=session)
+            except services.ActionRefused as refused:
+                self.message_user(request, refused.message, messages.WARNING)
+            else:
+                self.message_user(request, f"{session}: place offered to {booking.attendee_name}.", messages.SUCCESS)
+
+    @admin.action(description="Send a 'places remaining' alert to the training alerts list", permissions=["change"])
+    def send_places_alert(self, request, queryset):
+        try:
+            count = services.places_alert_send(sessions=list(queryset))
+        except services.ActionRefused as refused:
+            self.message_user(request, refused.message, messages.WARNING)
+        else:
+            self.message_user(request, f"Places alert sent to {count} subscriber(s).", messages.SUCCESS)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("course")
+            .annotate(
+                taken=Count("bookings", filter=Q(bookings__status__in=HOLDING_PLACE)),
+                waiting=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
+            )
+        )
+
+    @admin.display(description="taken", ordering="taken")
+    def places_taken(self, obj) -> int:
+        return obj.taken
+
+    @admin.display(description="left")
+    def places_left(self, obj) -> str:
+        left = max(obj.capacity - obj.taken, 0)
+        return "Full" if left == 0 else str(left)
+
+    @admin.display(description="waiting", ordering="waiting")
+    def waiting_list(self, obj) -> int:
+        return obj.waiting
+
+    def save_model(self, request, obj, form, change):
+        if change and "capacity" in form.changed_data:
+            # New places go to the waiting list: the service does that under the session's lock.
+            new_capacity = obj.capacity
+            obj.capacity = form.initial["capacity"]
+            super().save_model(request, obj, form, change)
+            try:
+                services.session_set_capacity(session=obj, capacity=new_capacity)
+            except services.BookingRefused as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+            else:
+                obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Cancel the selected sessions and email everyone booked", permissions=["change"])
+    def cancel_sessions(self, request, queryset):
+        sessions = 0
+        bookings = 0
+        for session in queryset.filter(status=SessionStatus.SCHEDULED):
+            bookings += services.session_cancel(session=session, reason="")
+            sessions += 1
+        self.message_user(
+            request, f"Cancelled {sessions} session(s); {bookings} delegate(s) emailed.", messages.SUCCESS
+        )
