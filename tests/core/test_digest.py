@@ -34,8 +34,8 @@ class DigestSource:
 
 @pytest.fixture
 def sources(monkeypatch):
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
     made = {
         "bulletin.weekly_news": DigestSource("Newsletter", "Issue 24 of the bulletin was published on Thursday."),
         "manual.updates": DigestSource("Procedures", "Chapter 4.2 was updated and should be read throughout."),

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alert_lists(monkeypatch):
     """Two throwaway lists in an otherwise empty registry (the apps' lists are put back afterwards)."""
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
     lists = [
         MailingList(key="bulletin.weekly_news", title="Weekly news bulletin"),
         MailingList(key="manual.updates", title="Manual updates", supports_major_only=True),

@@ -17,8 +17,8 @@ CHANGELIST = reverse("admin:core_subscriber_changelist")
 
 @pytest.fixture(autouse=True)
 def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
     subscriptions.register_list(MailingList(key="procedures.updates", title="Procedure updates"))
     subscriptions.register_list(MailingList(key="training.alerts", title="Training places"))
 

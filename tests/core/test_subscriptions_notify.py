@@ -17,8 +17,8 @@ LIST_KEY = "manual.updates"
 
 @pytest.fixture
 def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
     subscriptions.register_list(MailingList(key=LIST_KEY, title="Manual updates", supports_major_only=True))
     subscriptions.register_list(MailingList(key="bulletin.weekly_news", title="Weekly news bulletin"))
 

@@ -16,8 +16,8 @@ from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe
 
 @pytest.fixture
 def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
     for mailing_list in [
         MailingList(
             key="newsletters.series.frontline",

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
     for mailing_list in [
         MailingList(
             key="newsletters.series.bulletin", title="Frontline News", description="Every issue, as published"
@@ -93,8 +93,8 @@ def test_the_hub_offers_every_list_grouped_by_app_with_frequency_major_only_and_
 
 
 def test_the_hub_leaves_out_major_only_when_no_list_offers_it(client, monkeypatch):
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
     subscriptions.register_list(MailingList(key="training.alerts", title="Training places"))
 
     html = client.get("/alerts/").content.decode()
@@ -104,8 +104,8 @@ def test_the_hub_leaves_out_major_only_when_no_list_offers_it(client, monkeypatc
 
 
 def test_the_hub_says_so_when_there_are_no_lists(client, monkeypatch):
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
 
     response = client.get("/alerts/")
 

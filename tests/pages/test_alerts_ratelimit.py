@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions, "_lists", {})
-    monkeypatch.setattr(subscriptions, "_providers", [])
+    monkeypatch.setattr(subscriptions.registry, "_lists", {})
+    monkeypatch.setattr(subscriptions.registry, "_providers", [])
     subscriptions.register_list(MailingList(key="procedures.updates", title="Procedure updates"))
 
 
