@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.template.loader import render_to_string
 
 from lscb_portal.core.pagination import PageLink, page_links, page_url
 
@@ -39,3 +40,12 @@ def test_page_urls_keep_every_parameter_but_the_old_page():
     assert page_url("/list/", query, 2) == "/list/?topic=neglect&kind=a&kind=b&q=county+lines&page=2"
     assert page_url("/list/", query, 1) == "/list/?topic=neglect&kind=a&kind=b&q=county+lines"
     assert page_url("/list/", QueryDict("page=3"), 1) == "/list/"
+
+
+def test_the_pagination_partial_closes_its_navigation_landmark():
+    pagination = page_links(Paginator(range(200), 25).get_page(4), url_for=_url)
+
+    html = render_to_string("partials/_pagination.html", {"pagination": pagination, "label": "Results pages"})
+
+    assert html.count('<nav class="govuk-pagination" aria-label="Results pages">') == 1
+    assert html.rstrip().endswith("</nav>")

@@ -243,6 +243,21 @@ def test_the_course_page_lists_its_upcoming_dates_with_a_fixed_query_budget(clie
     assert "Early help" in html
 
 
+def test_the_course_page_cleans_aims_written_around_the_model(client):
+    course = CourseFactory()
+    type(course).objects.filter(pk=course.pk).update(
+        aims='<p>Recognise neglect</p><script>alert("aims")</script>',
+        learning_outcomes='<p onclick="steal()">Make a referral</p>',
+    )
+
+    html = client.get(course.get_absolute_url()).content.decode()
+
+    assert '<div class="lscb-prose"><p>Recognise neglect</p></div>' in html
+    assert '<div class="lscb-prose"><p>Make a referral</p></div>' in html
+    assert 'alert("aims")' not in html
+    assert "steal()" not in html
+
+
 def test_an_unknown_course_is_not_found(client):
     assert client.get("/training/courses/no-such-course/").status_code == 404
 
