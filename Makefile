@@ -55,11 +55,15 @@ e2e: setup
 	$(PY) -m lscb_portal.dbserver ensure
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
+# The same tools as the pre-commit hooks (.pre-commit-config.yaml); djLint only lints the templates.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2 --check
 
 format: setup
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2 --exit-zero-even-if-changed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

@@ -127,9 +127,9 @@ class Issue(models.Model):
         "issue, its own date, not today's. For a month, any day in it.",
     )
     issue_date_shown = models.CharField(
-        "show the date as", max_length=5, choices=IssueDateShown.choices, default=IssueDateShown.MONTH
+        "show the date as", max_length=5, choices=IssueDateShown, default=IssueDateShown.MONTH
     )
-    status = models.CharField(max_length=10, choices=IssueStatus.choices, default=IssueStatus.DRAFT, editable=False)
+    status = models.CharField(max_length=10, choices=IssueStatus, default=IssueStatus.DRAFT, editable=False)
     published_at = models.DateTimeField(
         "publication time",
         null=True,
@@ -246,7 +246,7 @@ class Article(models.Model):
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="articles")
     position = models.PositiveSmallIntegerField(default=0, help_text="Articles are listed in this order.")
-    kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.ARTICLE)
+    kind = models.CharField(max_length=20, choices=ArticleKind, default=ArticleKind.ARTICLE)
     title = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=80,
@@ -389,7 +389,7 @@ class Contribution(models.Model):
     consent_text = models.TextField(help_text="The wording the contributor agreed to.")
     submitted_at = models.DateTimeField(default=timezone.now, editable=False)
     status = models.CharField(
-        max_length=10, choices=ContributionStatus.choices, default=ContributionStatus.NEW, editable=False
+        max_length=10, choices=ContributionStatus, default=ContributionStatus.NEW, editable=False
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
@@ -454,7 +454,7 @@ class IssueBlock(models.Model):
         help_text="Where the block goes: after every article with this position number or lower "
         "(0 puts it before the articles).",
     )
-    kind = models.CharField(max_length=12, choices=BlockKind.choices, default=BlockKind.TRAINING)
+    kind = models.CharField(max_length=12, choices=BlockKind, default=BlockKind.TRAINING)
     title = models.CharField(
         max_length=200, blank=True, help_text="Leave blank to use “Training with places” or “Procedures updated”."
     )

@@ -104,9 +104,7 @@ class Chapter(models.Model):
         max_length=200, help_text="A working title until the chapter is published; then the published title."
     )
     slug = models.SlugField(max_length=200, unique=True, null=True, blank=True, editable=False)
-    status = models.CharField(
-        max_length=10, choices=ChapterStatus.choices, default=ChapterStatus.DRAFT, editable=False
-    )
+    status = models.CharField(max_length=10, choices=ChapterStatus, default=ChapterStatus.DRAFT, editable=False)
     current_version = models.OneToOneField(
         "ChapterVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -206,7 +204,7 @@ class Amendment(models.Model):
 
     update_round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="amendments")
     chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="amendments")
-    kind = models.CharField(max_length=10, choices=AmendmentKind.choices, default=AmendmentKind.UPDATED)
+    kind = models.CharField(max_length=10, choices=AmendmentKind, default=AmendmentKind.UPDATED)
     details = models.TextField(
         "details of the amends",
         help_text="What changed and what practitioners should do, e.g. “Section 3 has been updated to reflect…”.",

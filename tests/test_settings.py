@@ -188,7 +188,7 @@ def production(settings, production_values, db):
     """The test's settings with production's HTTPS values; returns a client for the production host."""
     for name, value in production_values.items():
         setattr(settings, name, value)
-    return Client(HTTP_HOST=PRODUCTION_HOST)
+    return Client(headers={"host": PRODUCTION_HOST})
 
 
 HTTPS = {"X-Forwarded-Proto": "https"}

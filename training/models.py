@@ -70,7 +70,7 @@ class Course(models.Model):
     summary = models.TextField(help_text="Two or three sentences shown in the programme and in search results.")
     aims = RichTextField(blank=True)
     learning_outcomes = RichTextField(blank=True, help_text="What delegates will be able to do afterwards.")
-    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.EVERYONE)
+    audience = models.CharField(max_length=20, choices=Audience, default=Audience.EVERYONE)
     audience_detail = models.CharField(
         max_length=255,
         blank=True,
@@ -81,8 +81,8 @@ class Course(models.Model):
         help_text="A statement the booker must confirm, e.g. 'I undertake family assessments.' Leave blank if "
         "the course is open to everyone.",
     )
-    level = models.CharField(max_length=20, choices=Level.choices, default=Level.FOUNDATION)
-    length = models.CharField(max_length=10, choices=Length.choices, default=Length.HALF_DAY)
+    level = models.CharField(max_length=20, choices=Level, default=Level.FOUNDATION)
+    length = models.CharField(max_length=10, choices=Length, default=Length.HALF_DAY)
     length_hours = models.DecimalField(
         max_digits=4, decimal_places=1, null=True, blank=True, help_text="Only when the length is a number of hours."
     )
@@ -99,7 +99,7 @@ class Course(models.Model):
     charge_basis = models.CharField(
         "non-attendance charged",
         max_length=10,
-        choices=ChargeBasis.choices,
+        choices=ChargeBasis,
         default=ChargeBasis.LENGTH,
         help_text="How a place not used (or cancelled after booking closed) is charged.",
     )
@@ -111,7 +111,7 @@ class Course(models.Model):
         help_text="For a fixed amount: what an organisation that is not a partner agency pays. "
         "The non-attendance charge above is the partner amount.",
     )
-    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IN_PERSON)
+    delivery = models.CharField(max_length=10, choices=Delivery, default=Delivery.IN_PERSON)
     requires_manager_approval = models.BooleanField(
         default=False, help_text="The booker's manager is emailed a link to approve or decline each booking."
     )
@@ -273,7 +273,7 @@ class Session(models.Model):
     booking_closes_at = models.DateTimeField(
         blank=True, help_text="Blank for the default: 5pm, two working days before the session."
     )
-    status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    status = models.CharField(max_length=10, choices=SessionStatus, default=SessionStatus.SCHEDULED)
     cancelled_reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
@@ -394,8 +394,8 @@ class Booking(models.Model):
     role = models.CharField("job title", max_length=150)
     manager_name = models.CharField(max_length=150, blank=True)
     manager_email = models.EmailField(max_length=254, blank=True)
-    status = models.CharField(max_length=20, choices=BookingStatus.choices)
-    cancel_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    status = models.CharField(max_length=20, choices=BookingStatus)
+    cancel_reason = models.CharField(max_length=20, choices=EndReason, blank=True)
     eligibility_confirmed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -475,7 +475,7 @@ class BookingNeeds(models.Model):
 class LengthRate(models.Model):
     """The charging policy: what a place not used costs, by course length, for partners and others."""
 
-    length = models.CharField(max_length=10, choices=Length.choices, unique=True)
+    length = models.CharField(max_length=10, choices=Length, unique=True)
     partner_rate = models.DecimalField(max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
     non_partner_rate = models.DecimalField(max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
     history = HistoricalRecords()
@@ -513,7 +513,7 @@ class Charge(models.Model):
 
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="charge")
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="training_charges")
-    reason = models.CharField(max_length=20, choices=ChargeReason.choices)
+    reason = models.CharField(max_length=20, choices=ChargeReason)
     partner_rate = models.BooleanField(help_text="Charged at the partner agencies' rate.")
     amount = models.DecimalField(max_digits=7, decimal_places=2)
     raised_at = models.DateTimeField(default=timezone.now)

@@ -122,7 +122,7 @@ class Organisation(models.Model):
     """
 
     name = models.CharField(max_length=200)
-    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    sector = models.CharField(max_length=20, choices=Sector, default=Sector.OTHER)
     is_partner = models.BooleanField(
         default=True, help_text="Partner agencies pay the partner rate under the charging policy."
     )
@@ -176,7 +176,7 @@ class Subscription(models.Model):
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
     list_key = models.CharField(max_length=120)
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
+    frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.IMMEDIATE)
     major_only = models.BooleanField(default=False, help_text="Only major changes (lists that offer it).")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -217,7 +217,7 @@ class OutboxMessage(models.Model):
     category = models.CharField(max_length=120, blank=True)
     # A unique key makes a message idempotent: the same event never mails someone twice.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    status = models.CharField(max_length=10, choices=OutboxStatus, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -73,7 +73,7 @@ def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = getattr(settings, "NUM_PROXIES", 0)
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
         if forwarded:
             candidate = forwarded[-min(proxies, len(forwarded))]
             try:
