@@ -1,8 +1,10 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
+from lscb_portal.core.forms import Markup
 from procedures import selectors as procedures_selectors
 from training import selectors as training_selectors
 
@@ -59,7 +61,7 @@ class ContributionForm(forms.Form):
     def __init__(self, *args, office_email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         where = (
-            f'<a class="govuk-link" href="mailto:{office_email}">{office_email}</a>'
+            format_html('<a class="govuk-link" href="mailto:{0}">{0}</a>', office_email)
             if office_email
             else "the board office"
         )
@@ -78,9 +80,13 @@ class ContributionForm(forms.Form):
             Fieldset(
                 Field.text("title"),
                 Field.textarea("text", rows=14),
-                HTML.inset(
-                    "You cannot upload files here. If you have photos, flyers or other documents to go with your "
-                    f"article, email them to {where} with your article's title in the subject line."
+                Markup(
+                    format_html(
+                        '<div class="govuk-inset-text">You cannot upload files here. If you have photos, flyers or '
+                        "other documents to go with your article, email them to {} with your article's title in the "
+                        "subject line.</div>",
+                        where,
+                    )
                 ),
                 legend="Your article",
                 legend_size=Size.MEDIUM,

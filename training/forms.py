@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from lscb_portal.core.forms import Markup
 from lscb_portal.core.models import Organisation
 
 from .models import Audience, Course, Delivery, Level
@@ -101,7 +102,7 @@ class BookingForm(forms.Form):
                 Field.text("email", field_width=Fluid.TWO_THIRDS),
                 Field.text("phone", field_width=Fluid.ONE_THIRD),
                 Field.text("organisation", field_width=Fluid.TWO_THIRDS),
-                HTML(_organisation_datalist(organisation_names)),
+                Markup(_organisation_datalist(organisation_names)),
                 Field.text("role", field_width=Fluid.TWO_THIRDS),
                 legend="Your details",
                 legend_size=Size.MEDIUM,

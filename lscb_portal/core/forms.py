@@ -9,13 +9,30 @@ builds it and that function's arguments, and puts each request's own CSRF token 
 import functools
 from collections.abc import Callable, Hashable
 
+from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.middleware.csrf import get_token
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 # Stands in for the CSRF token in a kept form; not a secret, only ever replaced by the request's token.
 CSRF_TOKEN_MARKER = "csrf-token-marker"  # noqa: S105
+
+
+class Markup(LayoutObject):
+    """A snippet of HTML in a crispy layout, put in as it is: never compiled as a template.
+
+    crispy's ``HTML`` compiles its text as a template, so data in it (an organisation's name, an
+    email address) would run as template code; ``Markup`` takes HTML built with ``format_html`` and
+    escapes anything that is not a SafeString.
+    """
+
+    def __init__(self, html: str):
+        self.html = conditional_escape(html)
+
+    def render(self, form, context, template_pack=None, **kwargs) -> SafeString:
+        return self.html
 
 
 def blank_form_html(request, build: Callable[..., forms.Form], *args: Hashable) -> SafeString:
