@@ -16,6 +16,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import lazy
 from django.utils.module_loading import import_string
+from js_asset import static_lazy
 
 from lscb_portal import dbserver
 
@@ -326,6 +327,17 @@ CRISPY_CLASS_CONVERTERS = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+# Topics are separated by commas only: "Domestic abuse" is one topic, never "Domestic" and "abuse".
+TAGGIT_TAGS_FROM_STRING = "lscb_portal.core.topics.parse_topics"
+TAGGIT_STRING_FROM_TAGS = "lscb_portal.core.topics.join_topics"
+
+# The rich-text editor's own extensions (lscb_portal.core.richtext.EDITOR_EXTENSIONS).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/prose-editor.mjs")],
+        "extensions": {"KeptLink": "django_prose_editor.config.process_link"},
+    }
+]
 
 # The worker: procrastinate on the portal's own Postgres. Each app's tasks.py
 # declares its jobs and periodic jobs.

@@ -6,17 +6,20 @@ once the issue has been published so that links keep working.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
+
+from lscb_portal.core import topics
 
 from . import services
-from .forms import AcceptContributionForm, DeclineContributionForm, IssueBlockForm, ScheduleForm
+from .forms import AcceptContributionForm, ArticleForm, DeclineContributionForm, IssueBlockForm, ScheduleForm
 from .models import (
     Article,
     Attachment,
@@ -71,6 +74,7 @@ class SeriesAdmin(SimpleHistoryAdmin):
 
 class ArticleInline(admin.StackedInline):
     model = Article
+    form = ArticleForm
     extra = 0
     show_change_link = True
     fields = [
@@ -338,6 +342,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_select_related = ["issue__series"]
     search_fields = ["title", "summary", "author_name", "author_agency"]
     autocomplete_fields = ["issue"]
+    form = ArticleForm
     inlines = [AttachmentInline, ResourceInline]
     fields = [
         "issue",
@@ -353,6 +358,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(document_count=Count("attachments"))
+
+    def get_urls(self):
+        topics = self.admin_site.admin_view(self.topic_suggestions)
+        return [path("topics/", topics, name="newsletters_article_topics"), *super().get_urls()]
+
+    def topic_suggestions(self, request):
+        """Topics already used that contain what the editor is typing (for the topics field)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return topics.suggestions(request, Tag.objects.all())
 
     @admin.display(description="documents", ordering="document_count")
     def documents(self, obj):

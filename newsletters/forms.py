@@ -1,14 +1,16 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 
 from lscb_portal.core.forms import Markup
+from lscb_portal.core.topics import TopicsField
 from procedures import selectors as procedures_selectors
 from training import selectors as training_selectors
 
-from .models import BlockKind, Issue, IssueBlock, IssueStatus
+from .models import Article, BlockKind, Issue, IssueBlock, IssueStatus
 
 MIN_WORDS, MAX_WORDS = 200, 300
 CONSENT_TEXT = (
@@ -208,3 +210,17 @@ class IssueBlockForm(forms.ModelForm):
             cleaned["courses"] = training_selectors.courses_for_choosing().none()
             cleaned["sessions_from"] = cleaned["sessions_until"] = None
         return cleaned
+
+
+class ArticleForm(forms.ModelForm):
+    """An article as the admin edits it, on its own page or as a row of its issue: topics are typed
+    separated by commas, with suggestions from the topics already used."""
+
+    tags = TopicsField(label="Topics", required=False, suggest_url=reverse_lazy("admin:newsletters_article_topics"))
+
+    class Meta:
+        model = Article
+        fields = [
+            "issue", "position", "kind", "title", "slug", "summary", "body",
+            "author_name", "author_role", "author_agency", "tags",
+        ]  # fmt: skip

@@ -36,7 +36,9 @@ EDITOR_EXTENSIONS = {
     "OrderedList": True,
     "ListItem": True,
     "Blockquote": True,
-    "Link": {"enableTarget": False, "protocols": sorted(URL_SCHEMES)},
+    # The stock Link, without its paste rule that rewrote links whose text looks like an address
+    # (static/js/prose-editor.mjs).
+    "KeptLink": {"enableTarget": False, "protocols": sorted(URL_SCHEMES)},
     "Table": True,
     "TableRow": True,
     "TableHeader": True,
@@ -46,6 +48,8 @@ EDITOR_EXTENSIONS = {
     "Caption": True,
     "HardBreak": True,
     "History": True,
+    # The browser's spelling check stays on (the editor turns it off by default).
+    "NoSpellCheck": False,
 }
 
 ALLOWED_TAGS = {

@@ -1,0 +1,12 @@
+// The portal's own rich-text editor extensions, loaded by django-prose-editor's configurable preset
+// (settings.DJANGO_PROSE_EDITOR_EXTENSIONS) beside its own.
+import { Link } from "django-prose-editor/editor";
+
+// A link keeps the address it was given. The stock extension re-links, on paste, any text that
+// looks like a web address to that text: <a href="https://www.gov.uk/universal-credit">www.gov.uk</a>
+// became a link to http://www.gov.uk. Typed addresses are still linked as they are typed.
+export const KeptLink = Link.extend({
+  addPasteRules() {
+    return [];
+  },
+});
