@@ -29,10 +29,6 @@ from lscb_portal.core.search import SearchResult, SearchSource, clean_query, mer
 from .models import Article, Issue, IssueBlock, Series
 
 
-def active_series() -> QuerySet[Series]:
-    return Series.objects.filter(is_active=True)
-
-
 def series_with_latest_issues() -> list[Series]:
     """Every series with a published issue, newest issue first, each with ``latest`` set (two queries).
 

@@ -328,9 +328,6 @@ class ChapterVersion(models.Model):
     def published_at(self):
         return self.update_round.published_at
 
-    def key_word_list(self) -> list[str]:
-        return [word.strip() for word in self.key_words.split(",") if word.strip()]
-
 
 class GlossaryTerm(models.Model):
     """A word or abbreviation the manual uses, explained once and linked from chapters."""

@@ -160,10 +160,6 @@ class Course(models.Model):
             return f"{hours} hour" if hours == "1" else f"{hours} hours"
         return self.get_length_display()
 
-    @property
-    def is_free(self) -> bool:
-        return not self.fee
-
 
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
