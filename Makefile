@@ -40,7 +40,7 @@ run: db
 	$(PY) manage.py ensure_admin
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin at /admin/) with one worker"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py procrastinate worker & \
+	$(PY) manage.py run_worker & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup

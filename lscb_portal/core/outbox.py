@@ -371,6 +371,7 @@ def delivery_health(*, now: datetime | None = None) -> dict:
         pending=Count("pk", filter=Q(status=OutboxStatus.PENDING)),
         sending=Count("pk", filter=Q(status=OutboxStatus.SENDING)),
         failed=Count("pk", filter=Q(status=OutboxStatus.FAILED)),
+        retrying=Count("pk", filter=Q(status=OutboxStatus.PENDING, attempts__gt=0)),
         oldest_unsent=Min("created_at", filter=unsent),
     )
 
@@ -387,9 +388,27 @@ def delivery_health(*, now: datetime | None = None) -> dict:
             "pending": figures["pending"],
             "sending": figures["sending"],
             "failed": figures["failed"],
+            "retrying": figures["retrying"],
             "oldest_unsent_age_seconds": age(figures["oldest_unsent"]),
         },
     }
+
+
+def delivery_problems(health: dict) -> list[str]:
+    """What in ``delivery_health()``'s figures needs someone's attention: a stale worker, failing email."""
+    stale_after = getattr(settings, "HEALTHZ_WORKER_STALE_SECONDS", 180)
+    worker, mail = health["worker"], health["outbox"]
+    problems = []
+    if worker["age_seconds"] is not None and worker["age_seconds"] > stale_after:
+        problems.append(f"the worker's last heartbeat was {worker['age_seconds']} s ago")
+    if worker["age_seconds"] is None and (mail["oldest_unsent_age_seconds"] or 0) > stale_after / 3:
+        problems.append("no worker has ever reported, and email is waiting")
+    if mail["failed"]:
+        problems.append(f"{mail['failed']} email{'s' if mail['failed'] != 1 else ''} failed for good")
+    if mail["retrying"]:
+        are = "emails are" if mail["retrying"] != 1 else "email is"
+        problems.append(f"{mail['retrying']} {are} being retried after an error")
+    return problems
 
 
 # --- Reading the outbox ---------------------------------------------------------------------------

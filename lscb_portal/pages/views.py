@@ -10,7 +10,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from lscb_portal.core.outbox import delivery_health
+from lscb_portal.core.outbox import delivery_health, delivery_problems
 from lscb_portal.core.privacy import retention_notice
 
 from . import home as home_page
@@ -59,7 +59,9 @@ def contact(request):
 
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 200 while the database answers, 503 when it does not.
+    """For monitoring: 200 "ok"; 503 "error" when the database does not answer; 503 "degraded" when it
+    does but email is not getting out (the worker's heartbeat is stale, or emails fail), with the reasons.
+    ``?scope=web`` leaves the worker and email out: the load balancer's check.
 
     Also reports the worker's last heartbeat and the email backlog, so a stopped
     worker or an SMTP outage shows before anyone misses an email. Two queries.
@@ -69,6 +71,10 @@ def healthz(request):
     except DatabaseError:
         logger.exception("healthz: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    if request.GET.get("scope") == "web":
+        return JsonResponse({"status": "ok", "database": "ok"})
+    if problems := delivery_problems(health):
+        return JsonResponse({"status": "degraded", "database": "ok", "problems": problems, **health}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", **health})
 
 
