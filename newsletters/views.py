@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lscb_portal.core import ratelimit
+from lscb_portal.core import ratelimit, security
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.models import BoardSettings
 
@@ -19,6 +19,18 @@ from .models import Attachment, Issue, Series
 
 def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("newsletters.view_issue")
+
+
+def _staff_preview(request) -> HttpResponse | None:
+    """None when this request may see drafts; a redirect to the second factor when the session still owes it.
+
+    Everyone without the permission gets the same 404 as for a page that does not exist.
+    """
+    if not can_preview(request.user):
+        raise Http404("Not found")
+    if security.needs_second_factor(request):
+        return redirect(security.second_factor_url(request, next_url=request.get_full_path()))
+    return None
 
 
 def index(request):
@@ -92,14 +104,9 @@ def _article_page(request, issue: Issue, slug: str, *, preview: bool):
     return render(request, "newsletters/article.html", context)
 
 
-def _staff_preview(request) -> None:
-    # Everyone else gets the same 404 as for a page that does not exist.
-    if not can_preview(request.user):
-        raise Http404("Not found")
-
-
 def preview(request, issue_id: int):
-    _staff_preview(request)
+    if refused := _staff_preview(request):
+        return refused
     response = _issue_page(request, selectors.issue_for_preview(issue_id=issue_id), preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store, private"
@@ -107,7 +114,8 @@ def preview(request, issue_id: int):
 
 
 def preview_article(request, issue_id: int, slug: str):
-    _staff_preview(request)
+    if refused := _staff_preview(request):
+        return refused
     response = _article_page(
         request, selectors.issue_for_preview(issue_id=issue_id, whole_issue=False), slug, preview=True
     )
@@ -126,8 +134,9 @@ def attachment(request, series: str, number: int, slug: str, attachment_id: int)
         article__issue__series__slug=series,
     )
     issue = document.article.issue
-    if not Issue.objects.published().filter(pk=issue.pk).exists() and not can_preview(request.user):
-        raise Http404("Not found")
+    draft = not Issue.objects.published().filter(pk=issue.pk).exists()
+    if draft and (refused := _staff_preview(request)):
+        return refused
     try:
         stream = document.file.storage.open(document.file.name, "rb")
     except FileNotFoundError as exc:
@@ -136,6 +145,8 @@ def attachment(request, series: str, number: int, slug: str, attachment_id: int)
     response = FileResponse(stream, as_attachment=kind != DocumentType.PDF, filename=document.filename)
     response["Content-Type"] = kind.mimetype
     response["X-Content-Type-Options"] = "nosniff"
+    if draft:
+        response["Cache-Control"] = "no-store, private"
     return response
 
 
