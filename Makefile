@@ -5,6 +5,8 @@
 
 PYTHON ?= python3.11
 PORT ?= 8000
+# The portal reads it too: in development SITE_URL (the address in emailed links) follows it.
+export PORT
 VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)

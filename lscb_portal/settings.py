@@ -55,7 +55,8 @@ DEBUG = env_bool("DEBUG", False)
 if DEBUG:
     SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-key-never-used-with-debug-off"
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+    # `PORT=8080 make run` serves on another port: emailed links follow it.
+    SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or 8000}")
 else:
     SECRET_KEY = required("SECRET_KEY", "it signs sessions and the links sent by email.")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")

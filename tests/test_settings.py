@@ -318,3 +318,21 @@ def test_values_shared_by_every_environment():
     assert django_settings.SECURE_CONTENT_TYPE_NOSNIFF is True
     assert django_settings.X_FRAME_OPTIONS == "DENY"
     assert "lscb_portal.core.middleware.PortalCSPMiddleware" in django_settings.MIDDLEWARE
+
+
+def test_in_development_emailed_links_follow_the_port_make_run_serves():
+    dump = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+
+    moved = run_django(["-c", dump], unset=("SITE_URL",), DEBUG="1", PORT="18102")
+    default = run_django(["-c", dump], unset=("SITE_URL", "PORT"), DEBUG="1")
+    chosen = run_django(["-c", dump], DEBUG="1", PORT="18102", SITE_URL="http://portal.test:9000")
+
+    assert moved.stdout.strip() == "http://127.0.0.1:18102", moved.stderr
+    assert default.stdout.strip() == "http://127.0.0.1:8000", default.stderr
+    assert chosen.stdout.strip() == "http://portal.test:9000", chosen.stderr
+
+
+def test_make_run_passes_its_port_to_the_portal():
+    makefile = (ROOT / "Makefile").read_text()
+
+    assert re.search(r"^export PORT\b", makefile, re.MULTILINE)
