@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
 from django.urls import reverse
 
-from lscb_portal.core.models import BoardSettings, OutboxMessage, OutboxStatus
+from lscb_portal.core.models import OutboxMessage, OutboxStatus
 from lscb_portal.core.roles import BOARD_MANAGERS
 from tests.core.factories import OutboxMessageFactory
 
@@ -101,7 +101,6 @@ def test_the_detail_page_shows_the_text_the_headers_and_the_attachments(admin_cl
 
 
 def test_the_list_answers_who_what_and_whether_it_went(admin_client, django_assert_max_num_queries):
-    BoardSettings.get_solo()
     OutboxMessageFactory.create_batch(30, status=OutboxStatus.FAILED)
     OutboxMessageFactory(to="chair@board.example.org", subject="Board papers", status=OutboxStatus.FAILED)
     OutboxMessageFactory(to="lead@school.example.org", subject="Issue 24 is out", status=OutboxStatus.SENT)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from lscb_portal.core import subscriptions
-from lscb_portal.core.models import BoardSettings, OutboxMessage, Subscriber
+from lscb_portal.core.models import OutboxMessage, Subscriber
 from lscb_portal.core.privacy import erase_personal_data, find_traces
 from newsletters import services as newsletter_services
 from newsletters.models import Article, Contribution
@@ -57,7 +57,6 @@ def every_column_holding(*needles: str) -> dict[str, int]:
 def person(jobs):
     """Wilhelmina: alerts, two bookings (one with needs, one whose address she later changed), a colleague's
     booking she must approve as manager, a contribution made into an article, and the back office's log."""
-    BoardSettings.get_solo()
     series = SeriesFactory(title="Frontline News", slug="frontline-news")
     subscriptions.subscribe(
         email=EMAIL,

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from procrastinate.contrib.django import app as procrastinate_app
 
-from lscb_portal.core.models import BoardSettings, Subscriber
+from lscb_portal.core.models import Subscriber
 from lscb_portal.core.privacy import apply_retention, find_traces
 from newsletters.models import Contribution, Feedback
 from tests.newsletters.factories import ContributionFactory, IssueFactory
@@ -16,11 +16,6 @@ from training.models import Booking, BookingNeeds
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2032, 6, 1, 2, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _board(db):
-    BoardSettings.get_solo()
 
 
 def _run_job(at: datetime.datetime):

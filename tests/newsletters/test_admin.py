@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
-from lscb_portal.core.models import BoardSettings, OutboxMessage
+from lscb_portal.core.models import OutboxMessage
 from lscb_portal.core.roles import BOARD_MANAGERS, PROCEDURE_EDITORS, TRAINING_ADMINISTRATORS
 from newsletters.models import Article, Contribution, ContributionStatus, Feedback, Issue, IssueStatus
 from tests.newsletters.factories import ArticleFactory, ContributionFactory, IssueFactory, SeriesFactory, subscribe
@@ -30,7 +30,6 @@ def manager_client(client, db):
 def test_issue_list_answers_the_editor_s_questions_in_a_fixed_number_of_queries(
     manager_client, django_assert_max_num_queries
 ):
-    BoardSettings.get_solo()
     for _ in range(25):
         issue = IssueFactory(published=True)
         ArticleFactory.create_batch(3, issue=issue)

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from lscb_portal.core.models import BoardSettings, OutboxMessage
+from lscb_portal.core.models import OutboxMessage
 from newsletters import emails
 from newsletters.models import BlockKind, IssueBlock
 from newsletters.services import issue_publish
@@ -29,11 +29,6 @@ def places_row(html: str, capacity: int, taken: int) -> str:
     found = re.search(rf">{capacity}</td>\s*<td[^>]*>{taken}</td>\s*<td[^>]*>\s*(.*?)\s*</td>", html, flags=re.DOTALL)
     assert found, f"no row with {capacity} places and {taken} taken"
     return found.group(1)
-
-
-@pytest.fixture(autouse=True)
-def _board(db):
-    BoardSettings.get_solo()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 
-from lscb_portal.core.models import BoardSettings
 from tests.newsletters.factories import (
     ArticleFactory,
     AttachmentFactory,
@@ -16,7 +15,6 @@ TAGS = ["Neglect", "Early help", "Domestic abuse", "County lines"]
 
 @pytest.fixture
 def big_issue(db):
-    BoardSettings.get_solo()  # the singleton exists on a real site; creating it is not the page's cost
     series = SeriesFactory(slug="quarterly")
     for number in range(1, 4):
         IssueFactory(series=series, number=number, published=True)

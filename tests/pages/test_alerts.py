@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 
 from lscb_portal.core import subscriptions
-from lscb_portal.core.models import BoardSettings, Frequency, OutboxMessage, Subscriber
+from lscb_portal.core.models import Frequency, OutboxMessage, Subscriber
 from lscb_portal.core.subscriptions import MailingList
 from tests.core.factories import SubscriberFactory, SubscriptionFactory
 
@@ -68,7 +68,6 @@ def manage_path(subscriber):
 def test_the_hub_offers_every_list_grouped_by_app_with_frequency_major_only_and_consent(
     client, alert_lists, django_assert_max_num_queries
 ):
-    BoardSettings.get_solo()
     with django_assert_max_num_queries(3):
         response = client.get("/alerts/")
 

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from lscb_portal.core import tasks
-from lscb_portal.core.models import BoardSettings, Frequency, OutboxMessage, Subscriber
+from lscb_portal.core.models import Frequency, OutboxMessage, Subscriber
 from newsletters.services import issue_publish
 from tests.core.factories import SubscriberFactory, SubscriptionFactory
 from tests.newsletters.factories import ArticleFactory, IssueFactory, SeriesFactory
@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 DIGEST_RUN = dt.datetime(2026, 3, 9, 7, 0, tzinfo=LONDON)  # a Monday, 7am
 IN_THE_WEEK = dt.datetime(2026, 3, 5, 10, 0, tzinfo=LONDON)
-
-
-@pytest.fixture(autouse=True)
-def _board(db):
-    BoardSettings.get_solo()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from lscb_portal.core.models import BoardSettings
 from procedures.models import AmendmentKind, Manual
 from tests.newsletters.factories import ArticleFactory, IssueFactory
 from tests.procedures.factories import (
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 HOME = reverse("pages:home")
 NOW = datetime.datetime(2026, 10, 5, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _board(db):
-    BoardSettings.get_solo()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from lscb_portal.core.models import BoardSettings
 from tests.newsletters.factories import ArticleFactory, IssueFactory
 from tests.procedures.factories import publish_new_chapter
 
@@ -17,7 +16,6 @@ ROWS_OF_NOTS = ["-" * 33, "neglect " + "- " * 40 + "abuse", "-!" * 40 + "neglect
 
 @pytest.fixture
 def content(db):
-    BoardSettings.get_solo()
     ArticleFactory(issue=IssueFactory(published=True), title="Neglect and abuse", body="<p>Neglect and abuse.</p>")
     publish_new_chapter(title="Neglect", body="<p>Neglect and abuse.</p>")
 

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lscb_portal.core.models import BoardSettings
 from lscb_portal.pages.search import site_search
 from tests.newsletters.factories import ArticleFactory, IssueFactory
 from tests.procedures.factories import GlossaryTermFactory, publish_new_chapter
@@ -17,11 +16,6 @@ from tests.training.factories import BookingFactory, CourseFactory, SessionFacto
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("pages:search")
-
-
-@pytest.fixture(autouse=True)
-def _board(db):
-    BoardSettings.get_solo()
 
 
 @pytest.fixture

@@ -6,19 +6,6 @@ from training.services import Attendee
 from .factories import OrganisationFactory
 
 
-@pytest.fixture(autouse=True)
-def _board(request):
-    """The board's settings row exists, as on any real site (its first creation is not a page's cost)."""
-    if (
-        "db" in request.fixturenames
-        or "transactional_db" in request.fixturenames
-        or request.node.get_closest_marker("django_db")
-    ):
-        from lscb_portal.core.models import BoardSettings
-
-        BoardSettings.get_solo()
-
-
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Riverside Primary School")
