@@ -1,10 +1,10 @@
+"""Once granted the newsletters to Board managers.
+
+The grants moved to ``lscb_portal.core.roles.sync_roles``, run after every migrate, so that no migration
+imports live code; the migration stays so that the ones after it keep their place in the graph.
+"""
+
 from django.db import migrations
-
-from lscb_portal.core.roles import BOARD_MANAGERS, grant_app_permissions
-
-
-def grant_newsletters_to_board_managers(apps, schema_editor):
-    grant_app_permissions(apps, "newsletters", BOARD_MANAGERS)
 
 
 class Migration(migrations.Migration):
@@ -13,6 +13,4 @@ class Migration(migrations.Migration):
         ("core", "0002_roles"),
     ]
 
-    operations = [
-        migrations.RunPython(grant_newsletters_to_board_managers, migrations.RunPython.noop),
-    ]
+    operations = []

@@ -1,10 +1,10 @@
+"""Once granted the procedures manual to Procedure editors.
+
+The grants moved to ``lscb_portal.core.roles.sync_roles``, run after every migrate, so that no migration
+imports live code; the migration stays so that the ones after it keep their place in the graph.
+"""
+
 from django.db import migrations
-
-from lscb_portal.core.roles import PROCEDURE_EDITORS, grant_app_permissions
-
-
-def grant_procedure_editors(apps, schema_editor):
-    grant_app_permissions(apps, "procedures", PROCEDURE_EDITORS)
 
 
 class Migration(migrations.Migration):
@@ -13,4 +13,4 @@ class Migration(migrations.Migration):
         ("core", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(grant_procedure_editors, migrations.RunPython.noop)]
+    operations = []

@@ -1,8 +1,13 @@
 """Each role sees only its own area of the admin; superusers see everything."""
 
+import ast
+from pathlib import Path
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.core.management import call_command
 from django.urls import reverse
 
 from lscb_portal.core.roles import BOARD_MANAGERS, PROCEDURE_EDITORS, ROLES, TRAINING_ADMINISTRATORS
@@ -123,3 +128,69 @@ def test_roles_and_their_grants_survive_a_flush():
         granted = {f"{p.content_type.app_label}.{p.content_type.model}" for p in group.permissions.all()}
         for item in area:
             assert any(label == item or label.startswith(f"{item}.") for label in granted), (role, item)
+
+
+# Every permission each role holds: "app_label" for all of an app's models, "app_label.model" for one model.
+GRANTS = {
+    BOARD_MANAGERS: {
+        "newsletters",
+        "core.boardsettings",
+        "core.historicalboardsettings",
+        "core.boardcontact",
+        "core.subscriber",
+        "core.subscription",
+        "core.outboxmessage",
+    },
+    TRAINING_ADMINISTRATORS: {"training", "core.organisation", "core.historicalorganisation"},
+    PROCEDURE_EDITORS: {"procedures"},
+}
+
+
+def permissions_of(role: str) -> set[str]:
+    group = Group.objects.get(name=role)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def permissions_for(areas: set[str]) -> set[str]:
+    """Every permission on the areas, worked out from the content types rather than from the roles module."""
+    found = set()
+    for permission in Permission.objects.select_related("content_type"):
+        content_type = permission.content_type
+        if content_type.app_label in areas or f"{content_type.app_label}.{content_type.model}" in areas:
+            found.add(f"{content_type.app_label}.{permission.codename}")
+    return found
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_migrated_database_gives_each_role_exactly_its_permissions(db, role):
+    expected = permissions_for(GRANTS[role])
+
+    assert permissions_of(role) == expected
+    assert len(expected) >= 8  # add, change, delete and view on at least two models
+
+
+def test_migrate_puts_back_a_missing_grant_and_takes_away_a_stray_one(db):
+    group = Group.objects.get(name=BOARD_MANAGERS)
+    group.permissions.remove(Permission.objects.get(codename="change_issue"))
+    group.permissions.add(Permission.objects.get(codename="delete_user"))
+    Group.objects.filter(name=PROCEDURE_EDITORS).delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert permissions_of(BOARD_MANAGERS) == permissions_for(GRANTS[BOARD_MANAGERS])
+    assert "newsletters.change_issue" in permissions_of(BOARD_MANAGERS)
+    assert "auth.delete_user" not in permissions_of(BOARD_MANAGERS)
+    assert permissions_of(PROCEDURE_EDITORS) == permissions_for(GRANTS[PROCEDURE_EDITORS])
+
+
+def test_no_migration_grants_permissions_or_imports_the_roles_module():
+    for label in ("core", "newsletters", "training", "procedures"):
+        migrations = list((Path(django_apps.get_app_config(label).path) / "migrations").glob("0*.py"))
+        assert migrations, label
+        for migration in migrations:
+            tree = ast.parse(migration.read_text())
+            imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
+                alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+            }
+            assert "lscb_portal.core.roles" not in imported, migration
+            assert "Permission" not in migration.read_text(), migration

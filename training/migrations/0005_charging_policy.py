@@ -2,8 +2,6 @@ from decimal import Decimal
 
 from django.db import migrations
 
-from lscb_portal.core.roles import TRAINING_ADMINISTRATORS, grant_app_permissions
-
 DEFAULT_RATES = [
     ("half_day", Decimal("50.00"), Decimal("75.00")),
     ("full_day", Decimal("100.00"), Decimal("150.00")),
@@ -25,14 +23,9 @@ def keep_fixed_charges_and_add_rates(apps, schema_editor):
         )
 
 
-def grant_new_models_to_administrators(apps, schema_editor):
-    grant_app_permissions(apps, "training", TRAINING_ADMINISTRATORS)
-
-
 class Migration(migrations.Migration):
     dependencies = [("training", "0004_attendance_charges_evaluations")]
 
     operations = [
         migrations.RunPython(keep_fixed_charges_and_add_rates, migrations.RunPython.noop),
-        migrations.RunPython(grant_new_models_to_administrators, migrations.RunPython.noop),
     ]

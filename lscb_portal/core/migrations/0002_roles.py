@@ -1,23 +1,10 @@
+"""Once created the staff roles and granted the base's models to them.
+
+The grants moved to ``lscb_portal.core.roles.sync_roles``, run after every migrate, so that no migration
+imports live code; the migration stays so that the ones after it keep their place in the graph.
+"""
+
 from django.db import migrations
-
-from lscb_portal.core.roles import BOARD_MANAGERS, ROLES, TRAINING_ADMINISTRATORS, grant_app_permissions
-
-BOARD_MANAGER_MODELS = [
-    "boardsettings",
-    "historicalboardsettings",
-    "boardcontact",
-    "subscriber",
-    "subscription",
-    "outboxmessage",
-]
-
-
-def create_roles(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-    grant_app_permissions(apps, "core", BOARD_MANAGERS, models=BOARD_MANAGER_MODELS)
-    grant_app_permissions(apps, "core", TRAINING_ADMINISTRATORS, models=["organisation", "historicalorganisation"])
 
 
 class Migration(migrations.Migration):
@@ -27,4 +14,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = []
