@@ -180,8 +180,8 @@ USE_I18N = True
 USE_TZ = True
 
 # Rendered public pages (lscb_portal/core/pagecache.py). Each process keeps its own copies: the
-# content version they are keyed on lives in Postgres, so every server sees a change at once and
-# nothing but the database is shared. PAGE_CACHE_SECONDS bounds how late a change that comes
+# versions of the content areas they are checked against live in Postgres, so every server sees a
+# change at once and nothing but the database is shared. PAGE_CACHE_SECONDS bounds how late a change that comes
 # with time alone (a scheduled issue, a booking closing) can show; 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
 CACHES = {
@@ -190,6 +190,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 500)},
+    },
+    # Pages asked for with parameters (searches, filters, later pages): a small bound of their own, so
+    # that crawlers asking for ever new ones push out only each other.
+    "page_queries": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "page-queries",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_QUERY_ENTRIES", 60)},
     },
 }
 

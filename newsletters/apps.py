@@ -11,8 +11,17 @@ class NewslettersConfig(AppConfig):
         roles.register_area("newsletters", roles.BOARD_MANAGERS)
         from lscb_portal.core import pagecache
 
-        # Readers' feedback and contributions are never shown on a public page.
-        pagecache.watch("newsletters", exclude=["contribution", "feedback"])
+        # Readers' feedback and contributions are never shown on a public page, nor when subscribers were
+        # emailed an issue and what its blocks said then.
+        pagecache.watch(
+            "newsletters",
+            area="newsletters",
+            exclude=["contribution", "feedback"],
+            rows={
+                "issue": pagecache.Rows(ignored=("subscribers_notified_at",)),
+                "issueblock": pagecache.Rows(ignored=("snapshot", "snapshot_taken_at")),
+            },
+        )
         from lscb_portal.core import outbox
         from lscb_portal.core.subscriptions import register_list_provider
 

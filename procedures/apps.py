@@ -11,7 +11,7 @@ class ProceduresConfig(AppConfig):
         roles.register_area("procedures", roles.PROCEDURE_EDITORS)
         from lscb_portal.core import pagecache
 
-        pagecache.watch("procedures")
+        pagecache.watch("procedures", area="procedures")
         from lscb_portal.core.subscriptions import MailingList, register_list
 
         from .emails import digest_part

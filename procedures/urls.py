@@ -23,20 +23,24 @@ register_converter(DayConverter, "day")
 
 app_name = "procedures"
 
+# The area the pages show (lscb_portal/core/pagecache.py), besides the board's shell.
+MANUAL = ["procedures"]
+AS_AT_DATE = ["date_0", "date_1", "date_2"]  # the day, month and year boxes of AsAtForm's date
+
 urlpatterns = [
-    path("", cached_page(views.index), name="index"),
-    path("amendments/", cached_page(views.amendments), name="amendments"),
-    path("amendments/feed/", cached_page(feeds.RoundsFeed()), name="feed"),
-    path("amendments/feed/atom/", cached_page(feeds.RoundsAtomFeed()), name="feed_atom"),
-    path("amendments/earlier/", cached_page(views.earlier_rounds), name="earlier_rounds"),
-    path("amendments/<day:day>/", cached_page(views.round_view), name="round"),
-    path("glossary/", cached_page(views.glossary), name="glossary"),
-    path("archive/", cached_page(views.archive), name="archive"),
-    path("search/", cached_page(views.search), name="search"),
+    path("", cached_page(views.index, shows=MANUAL), name="index"),
+    path("amendments/", cached_page(views.amendments, shows=MANUAL), name="amendments"),
+    path("amendments/feed/", cached_page(feeds.RoundsFeed(), shows=MANUAL), name="feed"),
+    path("amendments/feed/atom/", cached_page(feeds.RoundsAtomFeed(), shows=MANUAL), name="feed_atom"),
+    path("amendments/earlier/", cached_page(views.earlier_rounds, shows=MANUAL), name="earlier_rounds"),
+    path("amendments/<day:day>/", cached_page(views.round_view, shows=MANUAL), name="round"),
+    path("glossary/", cached_page(views.glossary, shows=MANUAL), name="glossary"),
+    path("archive/", cached_page(views.archive, shows=MANUAL), name="archive"),
+    path("search/", cached_page(views.search, shows=MANUAL, query=["q"]), name="search"),
     path("verify/", views.verify_start, name="verify_start"),
     path("verify/<str:code>/", views.verify, name="verify"),
-    path("<slug:slug>/", cached_page(views.chapter), name="chapter"),
-    path("<slug:slug>/changes/", cached_page(views.changes), name="changes"),
-    path("<slug:slug>/as-at/", cached_page(views.as_at), name="as_at"),
+    path("<slug:slug>/", cached_page(views.chapter, shows=MANUAL), name="chapter"),
+    path("<slug:slug>/changes/", cached_page(views.changes, shows=MANUAL, query=["from", "to"]), name="changes"),
+    path("<slug:slug>/as-at/", cached_page(views.as_at, shows=MANUAL, query=AS_AT_DATE), name="as_at"),
     path("<slug:slug>/print/", views.print_view, name="print"),
 ]

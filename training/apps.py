@@ -11,8 +11,14 @@ class TrainingConfig(AppConfig):
         roles.register_area("training", roles.TRAINING_ADMINISTRATORS)
         from lscb_portal.core import pagecache
 
-        # A booker's needs, charges and evaluations are never shown on a public page.
-        pagecache.watch("training", exclude=["bookingneeds", "charge", "evaluation"])
+        # A booker's needs, charges and evaluations are never shown on a public page; of a booking, the pages
+        # show only the place it takes (or its place on the waiting list), not who booked nor the emails sent.
+        pagecache.watch(
+            "training",
+            area="training",
+            exclude=["bookingneeds", "charge", "evaluation"],
+            rows={"booking": pagecache.Rows(area="places", shown=("session", "status"))},
+        )
         from lscb_portal.core import outbox, subscriptions
 
         # Booking emails name delegates and their needs: the training office's to read.

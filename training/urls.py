@@ -6,10 +6,15 @@ from . import views
 
 app_name = "training"
 
+# The areas the pages show (lscb_portal/core/pagecache.py), besides the board's shell. The session page's
+# booking form lists the verified organisations.
+PROGRAMME = ["training", "places", "topics"]
+PROGRAMME_FILTERS = ["topic", "audience", "level", "month", "delivery", "has_places", "page"]
+
 urlpatterns = [
-    path("", cached_page(views.index), name="index"),
-    path("courses/<slug:slug>/", cached_page(views.course), name="course"),
-    path("sessions/<int:pk>/", cached_page(views.session), name="session"),
+    path("", cached_page(views.index, shows=PROGRAMME, query=PROGRAMME_FILTERS), name="index"),
+    path("courses/<slug:slug>/", cached_page(views.course, shows=PROGRAMME), name="course"),
+    path("sessions/<int:pk>/", cached_page(views.session, shows=[*PROGRAMME, "organisations"]), name="session"),
     path("sessions/<int:pk>/booked/", views.booked, name="booked"),
     path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
     path("bookings/<str:token>/", views.booking, name="booking"),

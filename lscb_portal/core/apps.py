@@ -22,6 +22,10 @@ class CoreConfig(AppConfig):
         outbox.register_readers("alerts", "core.view_subscriber", who="staff who look after email alerts")
         post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="core.sync_roles")
         private = ["subscriber", "subscription", "outboxmessage", "ratelimitcounter", "workerheartbeat"]
-        pagecache.watch("core", exclude=[*private, "contentchange"])
-        pagecache.watch("taggit")
+        # The booking form lists the verified organisations by name; one a booker types stays off the pages.
+        listed = pagecache.Rows(area="organisations", shown=("name",), where={"verified": True, "merged_into": None})
+        pagecache.watch(
+            "core", area=pagecache.BOARD, exclude=[*private, "contentchange"], rows={"organisation": listed}
+        )
+        pagecache.watch("taggit", area="topics")
         post_migrate.connect(pagecache.install_triggers, sender=self, dispatch_uid="core.install_page_triggers")

@@ -264,18 +264,20 @@ class WorkerHeartbeat(models.Model):
 
 
 class ContentChange(models.Model):
-    """One row for each committed transaction that changed something the public pages show.
+    """One row for each committed transaction that changed something the public pages show in an area.
 
     Written by a database trigger (``core.pagecache``), never by Python. The sum of
-    ``weight`` is the content version that the page cache keys on; compacting folds old
-    rows into one without changing the sum.
+    ``weight`` over an area's rows is that area's version, which the page cache checks
+    its copies against; compacting folds an area's rows into one without changing the sum.
     """
 
+    area = models.CharField(max_length=40)
     weight = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "content change"
+        indexes = [models.Index(fields=["area"], include=["weight"], name="core_contentchange_area")]
 
     def __str__(self) -> str:
-        return f"{self.weight} change(s) at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.area}: {self.weight} change(s) at {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -60,10 +60,10 @@ def clean_up_alerts_data(timestamp: int) -> None:
     subscriptions.purge_stale_subscribers(now=now)
 
 
-@app.periodic(cron="17 * * * *")
+@app.periodic(cron="* * * * *")
 @app.task(name="core.compact_content_changes", queueing_lock="core.compact_content_changes")
 def compact_content_changes(timestamp: int) -> int:
-    """Hourly: fold the page cache's record of changes into one row, so reading the version stays one small sum."""
+    """Every minute: fold each area's record of changes into one row, so reading a version stays a small sum."""
     from . import pagecache
 
     return pagecache.compact()

@@ -1,4 +1,4 @@
-"""The page cache: served from memory, set aside by any committed change, never shared between readers.
+"""The page cache: served from memory, set aside by a committed change to what it shows, never shared between readers.
 
 These tests commit (``transactional_db``): the change trigger fires at commit, as it does in production.
 """
@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -43,12 +44,17 @@ def session():
     return SessionFactory(capacity=15)
 
 
-def test_every_watched_table_has_the_trigger_and_private_tables_do_not():
+def test_every_watched_table_has_its_triggers_and_private_tables_have_none():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [pagecache.TRIGGER_NAME])
-        with_trigger = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE %s",
+            [pagecache.TRIGGER_PREFIX + "%"],
+        )
+        present = set(cursor.fetchall())
+    wanted = {(item.table, name) for item in pagecache.watched() for name in pagecache.trigger_statements(item)}
+    assert present == wanted
     watched = set(pagecache.watched_tables())
-    assert watched == with_trigger
+    assert {table for table, _name in present} == watched
     assert {"training_session", "training_booking", "newsletters_issue", "newsletters_article"} <= watched
     assert {"procedures_chapterversion", "core_boardsettings", "core_organisation", "taggit_taggeditem"} <= watched
     private = {"core_outboxmessage", "core_subscriber", "training_evaluation", "training_bookingneeds"}
@@ -56,24 +62,27 @@ def test_every_watched_table_has_the_trigger_and_private_tables_do_not():
     assert not {table for table in watched if "historical" in table}
 
 
-def test_one_committed_transaction_moves_the_version_once_however_many_rows_it_writes(session):
-    before = pagecache.content_version()
+def test_one_committed_transaction_moves_each_area_it_wrote_once_however_many_rows(session):
+    areas = ["places", "training", "newsletters"]
+    places, training, newsletters = pagecache.versions(areas)
     with transaction.atomic():
         BookingFactory.create_batch(5, session=session)
         Session.objects.filter(pk=session.pk).update(trainers="Amira Okafor")
-    assert pagecache.content_version() == before + 1
+        Session.objects.filter(pk=session.pk).update(trainers="Sam Reid")
+    assert pagecache.versions(areas) == (places + 1, training + 1, newsletters)
 
 
 def test_bulk_updates_and_plain_sql_move_the_version(session):
-    before = pagecache.content_version()
+    (before,) = pagecache.versions(["training"])
     Course.objects.filter(pk=session.course_id).update(title="Neglect: recognising and responding")
     with connection.cursor() as cursor:
         cursor.execute("UPDATE training_session SET trainers = 'Sam Reid' WHERE id = %s", [session.pk])
-    assert pagecache.content_version() == before + 2
+    assert pagecache.versions(["training"]) == (before + 2,)
 
 
-def test_rolled_back_changes_and_private_tables_leave_the_version_alone(session):
-    before = pagecache.content_version()
+def test_rolled_back_changes_and_private_tables_leave_the_versions_alone(session):
+    areas = sorted(pagecache.declared_areas())
+    before = pagecache.versions(areas)
 
     def refused_booking():
         with transaction.atomic():
@@ -83,19 +92,23 @@ def test_rolled_back_changes_and_private_tables_leave_the_version_alone(session)
     with pytest.raises(RuntimeError):
         refused_booking()
     OutboxMessage.objects.create(to="a@example.org", subject="Hello", body_text="Text")
-    assert pagecache.content_version() == before
+    assert pagecache.versions(areas) == before
 
 
-def test_compacting_keeps_the_version_and_leaves_one_row(session):
+def test_compacting_keeps_every_version_and_leaves_one_row_an_area(session):
     for trainers in ("A", "B", "C"):
         Session.objects.filter(pk=session.pk).update(trainers=trainers)
-    before = pagecache.content_version()
-    assert ContentChange.objects.count() >= 3
+    BookingFactory.create_batch(2, session=session)
+    areas = sorted(pagecache.declared_areas())
+    before = pagecache.versions(areas)
+    assert ContentChange.objects.filter(area="training").count() >= 4
 
-    pagecache.compact()
+    removed = pagecache.compact()
 
-    assert ContentChange.objects.count() == 1
-    assert pagecache.content_version() == before
+    counts = ContentChange.objects.values("area").annotate(rows=Count("pk")).values_list("area", "rows")
+    assert set(counts) == {(area, 1) for area in ContentChange.objects.values_list("area", flat=True)}
+    assert removed >= 5
+    assert pagecache.versions(areas) == before
 
 
 def test_the_second_reader_is_served_from_the_cache_with_one_query(session, django_assert_max_num_queries):
@@ -160,7 +173,7 @@ def test_an_edit_committed_while_a_page_renders_is_on_the_next_read(session):
         calls.append(title)
         return HttpResponse(title)
 
-    page = pagecache.cached_page(view)
+    page = pagecache.cached_page(view, shows=["training"])
     request = RequestFactory().get("/training/")
     request.csp_nonce = "n0nce"
 
@@ -183,8 +196,7 @@ def test_readers_with_a_session_and_staff_are_never_served_a_copy(session, admin
     assert pagecache._marker("nonce") not in response.content
     # The view ran: the copy kept for anonymous readers was not used.
     cache = caches[pagecache.CACHE_ALIAS]
-    key = pagecache._cache_key(RequestFactory().get(url), pagecache.content_version())
-    assert cache.get(key) is not None
+    assert cache.get(pagecache._cache_key(RequestFactory().get(url))) is not None
     with django_assert_num_queries(1):
         Client().get(url)
     with CaptureQueriesContext(connection) as staff_queries:
@@ -196,13 +208,13 @@ def test_errors_and_posts_are_not_kept(session):
     cache = caches[pagecache.CACHE_ALIAS]
     missing = "/training/sessions/999999/"
     assert Client().get(missing).status_code == 404
-    assert cache.get(pagecache._cache_key(RequestFactory().get(missing), pagecache.content_version())) is None
+    assert cache.get(pagecache._cache_key(RequestFactory().get(missing))) is None
 
     url = session.get_absolute_url()
     refused = Client().post(url, _booking_form(email="not an address"))
     assert refused.status_code == 200
     assert "Enter an email address in the correct format" in refused.content.decode()
-    assert cache.get(pagecache._cache_key(RequestFactory().get(url), pagecache.content_version())) is None
+    assert cache.get(pagecache._cache_key(RequestFactory().get(url))) is None
     # The next reader gets the empty form, not the page built for someone else's POST.
     next_reader = Client().get(url).content.decode()
     assert "Enter an email address in the correct format" not in next_reader
@@ -210,13 +222,11 @@ def test_errors_and_posts_are_not_kept(session):
 
 
 def test_query_strings_are_part_of_the_key_in_any_order():
-    version = 7
-    first = pagecache._cache_key(RequestFactory().get("/search/?q=neglect&kind=article"), version)
-    same = pagecache._cache_key(RequestFactory().get("/search/?kind=article&q=neglect"), version)
-    other = pagecache._cache_key(RequestFactory().get("/search/?q=neglect&kind=chapter"), version)
+    first = pagecache._cache_key(RequestFactory().get("/search/?q=neglect&kind=article"))
+    same = pagecache._cache_key(RequestFactory().get("/search/?kind=article&q=neglect"))
+    other = pagecache._cache_key(RequestFactory().get("/search/?q=neglect&kind=chapter"))
     assert first == same
     assert first != other
-    assert first != pagecache._cache_key(RequestFactory().get("/search/?q=neglect&kind=article"), version + 1)
 
 
 def test_the_cache_is_off_when_its_time_is_zero(settings, session):
@@ -253,7 +263,7 @@ def test_feeds_keep_their_content_type_and_head_requests_are_answered(django_ass
     first = Client().get(url)
     assert first.status_code == 200
 
-    with django_assert_max_num_queries(2):  # the content version, once for each request
+    with django_assert_max_num_queries(2):  # the areas' versions, once for each request
         second = Client().get(url)
         head = Client().head(url)
 
@@ -273,7 +283,7 @@ def test_a_page_using_its_token_outside_a_form_is_not_kept():
         calls.append(1)
         return HttpResponse(f'<script nonce="{request.csp_nonce}">const token = "{get_token(request)}";</script>')
 
-    page = pagecache.cached_page(view)
+    page = pagecache.cached_page(view, shows=["training"])
     for _ in range(2):
         request = RequestFactory().get("/widget/")
         request.csp_nonce = "n0nce"
@@ -293,7 +303,7 @@ def test_every_copy_of_the_form_token_is_filled_in_for_the_reader():
     def view(request):
         return HttpResponse(template.render({}, request))
 
-    page = pagecache.cached_page(view)
+    page = pagecache.cached_page(view, shows=["training"])
     first = RequestFactory().get("/two-forms/")
     first.csp_nonce = "n0nce"
     page(first)
