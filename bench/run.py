@@ -10,8 +10,10 @@
 3. Loads them from wrk, one URL at a time, for a bounded time each,
    interleaving the reference between pages (ref, page A on each board, ref,
    page B, …, ref), so that drift on the machine affects both sides of a ratio.
-4. Times searches one at a time on the large board (p95), each a query not asked before.
-5. Prints the table and writes bench/results/latest.json and a dated markdown file.
+4. Loads some pages of the large board quiet, then while a writer commits to training ten times a
+   second (bench/writer.py), then quiet again: what a stream of bookings costs the pages.
+5. Times searches one at a time on the large board (p95), each a query not asked before.
+6. Prints the table and writes bench/results/latest.json and a dated markdown file.
 
 Only 127.0.0.1 is ever loaded. Figures compare only within one run; publish
 figures measured on a quiet machine.
@@ -30,8 +32,9 @@ from pathlib import Path
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 from . import report, wrk
-from .pages import PAGE_NAMES, distinct_search_queries
+from .pages import PAGE_NAMES, WRITE_LOAD_PAGES, distinct_search_queries
 from .servers import BASE_DIR, Server, get, manage, production_env, run_module
+from .writer import WriterProcess
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LOG_DIR = BASE_DIR / "var" / "bench"
@@ -174,6 +177,36 @@ def drain(server: Server, path: str, *, timeout_s: float = 120) -> None:
 
 def load(server: Server, path: str, args) -> wrk.WrkResult:
     return wrk.run(server.base_url + path, connections=args.connections, duration_s=args.duration, headers=HEADERS)
+
+
+def measure_write_load(server: Server, pages: list[dict], env: dict[str, str], args) -> list[report.WriteLoadRow]:
+    """Each of WRITE_LOAD_PAGES quiet, loaded while the writer commits to training, and quiet again."""
+    paths = {entry["page"]: entry["path"] for entry in pages}
+    rows = []
+    with WriterProcess(env, BASE_DIR) as writer:
+        for name, group in WRITE_LOAD_PAGES:
+            row = report.WriteLoadRow(page=name, group=group, path=paths.get(name) or "")
+            rows.append(row)
+            if not row.path:
+                row.error = "not listed"
+                continue
+            warm_up(server, row.path)
+            try:
+                row.quiet.append(load(server, row.path, args))
+                drain(server, "/healthz")
+                writer.start(report.WRITE_LOAD_COMMITS_PER_S)
+                try:
+                    row.loaded = load(server, row.path, args)
+                finally:
+                    row.commits_per_s = writer.stop()["rate"]
+                drain(server, "/healthz")
+                row.quiet.append(load(server, row.path, args))
+                drain(server, "/healthz")
+            except (wrk.WrkOutputError, subprocess.TimeoutExpired) as exc:
+                row.error = str(exc)
+            for line in report.write_load_lines([row]):
+                log(f"  {line}")
+    return rows
 
 
 # Searches that warm the server up before the timing (its workers' connections and templates),
@@ -333,6 +366,11 @@ def main(argv=None) -> int:
             )
             log(f"  [{done}/{total}] {measurement.page} {measurement.board} {measurement.path}: {figures}")
 
+        log(f"write load: {report.WRITE_LOAD_COMMITS_PER_S:g} commits a second to training, large board")
+        write_load = measure_write_load(
+            servers["large"], pages["large"], production_env(database_url=urls["large"]), args
+        )
+
         log(f"searches one at a time on the large board ({args.search_requests} requests)")
         search = time_searches(servers["large"], args.search_requests)
     finally:
@@ -363,6 +401,10 @@ def main(argv=None) -> int:
         "pages": [row.as_json() for row in rows],
         "boards": [comparison.as_json() for comparison in comparisons],
         "search": search.as_json(),
+        "write_load": {
+            "commits_per_s": report.WRITE_LOAD_COMMITS_PER_S,
+            "rows": [row.as_json() for row in write_load],
+        },
         "notes": notes,
     }
     measured = [row for row in rows if row.requests_per_s is not None and row.board != report.UNCACHED]
@@ -372,6 +414,10 @@ def main(argv=None) -> int:
         "boards_met": sum(c.target_met for c in comparisons),
         "boards_compared": sum(c.compared for c in comparisons),
         "search_met": search.target_met,
+        "uncached_met": sum(bool(row.uncached_target_met) for row in rows),
+        "uncached_measured": sum(row.uncached_target is not None for row in rows),
+        "write_load_met": sum(row.target_met for row in write_load),
+        "write_load_measured": len(write_load),
     }
 
     out()
@@ -393,6 +439,8 @@ def main(argv=None) -> int:
         f"p95 {search.p95_ms or 0:.1f} ms "
         f"(target < {report.MAX_SEARCH_P95_MS:g} ms: {'yes' if search.target_met else 'NO'})"
     )
+    for line in report.write_load_lines(write_load):
+        out(f"under write load: {line}")
     for note in notes:
         out(f"note: {note}")
     latest, dated = report.write(summary, args.results_dir)

@@ -142,6 +142,57 @@ def test_the_board_without_the_page_cache_is_shown_for_comparison_and_kept_out_o
     assert report.board_comparisons(rows) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "rps", "verdict"), [("issue", 125, "yes"), ("issue", 124, "NO"), ("search", 100, "yes")]
+)
+def test_the_issue_programme_and_search_pages_have_targets_when_rendered_for_every_request(name, rps, verdict):
+    rows = report.page_rows([ref(500, 50), page(name, report.UNCACHED, rps, 300), ref(500, 50)])
+
+    (line,) = [line for line in report.table_lines(rows) if report.UNCACHED in line]
+
+    target = report.UNCACHED_MIN_RATE_RATIO[name]
+    assert line.endswith(f"{verdict} (uncached target {target:.0%})")
+    assert rows[0].as_json()["uncached_target_met"] is (verdict == "yes")
+
+
+def test_under_write_load_each_page_keeps_its_share_of_the_mean_quiet_rate():
+    article = report.WriteLoadRow(
+        page="article", group="newsletters", path="/a/", quiet=[result(1000, 5, 10), result(900, 5, 10)]
+    )
+    article.loaded, article.commits_per_s = result(902.5, 5, 12), 9.9
+    session = report.WriteLoadRow(page="session", group="places", path="/s/", quiet=[result(1000, 5, 10)])
+    session.loaded, session.commits_per_s = result(790, 6, 20), 10.0
+
+    assert article.kept == pytest.approx(0.95)
+    assert article.target_met
+    assert session.kept == pytest.approx(0.79)
+    assert not session.target_met
+    session.loaded = result(800, 6, 20)
+    assert session.target_met
+    # A writer that fell behind would flatter the pages: such a run does not count.
+    session.commits_per_s = 9.4
+    assert not session.target_met
+    lines = report.write_load_lines([article, session])
+    assert lines[0] == (
+        "article (newsletters) at 9.9 commits/s: 902 req/s against 950 quiet, 95% kept (target 95%: yes)"
+    )
+
+
+def test_the_results_file_shows_the_write_load(tmp_path):
+    row = report.WriteLoadRow(page="chapter", group="procedures", path="/p/", quiet=[result(800, 5, 10)] * 2)
+    row.loaded, row.commits_per_s = result(780, 5, 14), 10.0
+    run = summary(
+        search=report.SearchLatency(durations_ms=[12.0]).as_json(),
+        write_load={"commits_per_s": 10.0, "rows": [row.as_json()]},
+    )
+
+    _latest, dated = report.write(run, tmp_path)
+
+    text = dated.read_text()
+    assert "## Under write load: 10 commits a second to training (large board)" in text
+    assert "| chapter | procedures | 10.0 | 800 / 800 | 780 | 14.0 ms | 98% | 95% | yes |" in text
+
+
 def test_table_and_files_show_every_figure(tmp_path):
     home = page("home", "large", 300, 90)
     home.bytes = 9216
