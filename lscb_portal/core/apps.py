@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Board and mail"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
         from . import outbox, pagecache, roles
 
@@ -28,4 +28,5 @@ class CoreConfig(AppConfig):
             "core", area=pagecache.BOARD, exclude=[*private, "contentchange"], rows={"organisation": listed}
         )
         pagecache.watch("taggit", area="topics")
+        pre_migrate.connect(pagecache.remove_triggers, sender=self, dispatch_uid="core.remove_page_triggers")
         post_migrate.connect(pagecache.install_triggers, sender=self, dispatch_uid="core.install_page_triggers")

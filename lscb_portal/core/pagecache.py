@@ -206,10 +206,38 @@ def trigger_statements(item: WatchedTable) -> dict[str, str]:
     return statements
 
 
-def install_triggers(sender=None, using="default", **kwargs) -> None:
+def _present_triggers(cursor) -> set[tuple[str, str]]:
+    cursor.execute(
+        "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal",
+        [TRIGGER_PREFIX + "%"],
+    )
+    return {(table.strip('"'), name) for table, name in cursor.fetchall()}
+
+
+def remove_triggers(sender=None, using="default", plan=None, **kwargs) -> None:
+    """pre_migrate: take the triggers off while migrations run (``install_triggers`` puts them back after).
+
+    A migration that writes rows and then alters the same table in one transaction (a data
+    migration before an index) would otherwise fail: Postgres refuses to alter a table with
+    trigger events still pending.
+    """
+    from django.db import connections
+
+    if not plan:
+        return
+    db = connections[using]
+    quote = db.ops.quote_name
+    with db.cursor() as cursor, transaction.atomic(using=using):
+        for table, name in sorted(_present_triggers(cursor)):
+            cursor.execute(f"DROP TRIGGER {quote(name)} ON {quote(table)}")
+
+
+def install_triggers(sender=None, using="default", plan=None, **kwargs) -> None:
     """post_migrate (also sent by flush): give every watched table the triggers it should have, and no others.
 
-    Also empties this process's page caches, since a flush can bring versions back to earlier numbers.
+    After migrations have run, every area moves once: they may have changed anything, with the
+    triggers off. Also empties this process's page caches, since a flush can bring versions back
+    to earlier numbers.
     """
     from django.db import connections
 
@@ -221,11 +249,7 @@ def install_triggers(sender=None, using="default", **kwargs) -> None:
         cursor.execute("SELECT to_regprocedure('core_note_content_change()') IS NOT NULL")
         if not cursor.fetchone()[0]:
             return  # core's migrations have not reached it yet (migrating backwards, or a partial migrate)
-        cursor.execute(
-            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal",
-            [TRIGGER_PREFIX + "%"],
-        )
-        present = {(table.strip('"'), name) for table, name in cursor.fetchall()}
+        present = _present_triggers(cursor)
         wanted = {}
         for item in watched():
             if item.table in existing_tables:
@@ -237,6 +261,11 @@ def install_triggers(sender=None, using="default", **kwargs) -> None:
                 cursor.execute(f"DROP TRIGGER {quote(name)} ON {quote(table)}")
             for key in sorted(wanted.keys() - present):
                 cursor.execute(wanted[key])
+            if plan:
+                cursor.execute(
+                    "INSERT INTO core_contentchange (area, weight, changed_at) SELECT unnest(%s::text[]), 1, now()",
+                    [sorted(declared_areas())],
+                )
 
 
 def versions(areas: Iterable[str]) -> tuple[int, ...]:
@@ -361,7 +390,7 @@ class _StoredPage:
         return f'W/"{tag}"'
 
     def is_held_by(self, request) -> bool:
-        wanted = request.META.get("HTTP_IF_NONE_MATCH")
+        wanted = request.headers.get("If-None-Match")
         if not wanted or (self.has_csrf_token and not request.META.get("CSRF_COOKIE")):
             return False
         ours = self.etag(request).removeprefix("W/")

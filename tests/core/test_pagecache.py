@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -60,6 +60,39 @@ def test_every_watched_table_has_its_triggers_and_private_tables_have_none():
     private = {"core_outboxmessage", "core_subscriber", "training_evaluation", "training_bookingneeds"}
     assert not private & watched
     assert not {table for table in watched if "historical" in table}
+
+
+def _triggers() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        return pagecache._present_triggers(cursor)
+
+
+def test_migrations_run_without_the_triggers_and_every_area_moves_after_them():
+    """A migration that writes rows and then alters their table in one transaction fails with the triggers on."""
+    issue = IssueFactory()
+    installed = _triggers()
+
+    def write_then_index():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE newsletters_issue SET title = 'Autumn 2018' WHERE id = %s", [issue.pk])
+            cursor.execute("CREATE INDEX test_issue_title ON newsletters_issue (title)")
+            cursor.execute("DROP INDEX test_issue_title")
+
+    with pytest.raises(OperationalError, match="pending trigger events"):
+        write_then_index()
+    pagecache.remove_triggers(plan=[])  # nothing to migrate: the triggers stay
+    assert _triggers() == installed
+    areas = sorted(pagecache.declared_areas())
+    before = pagecache.versions(areas)
+    plan = [(object(), False)]
+
+    pagecache.remove_triggers(plan=plan)
+    assert _triggers() == set()
+    write_then_index()
+    pagecache.install_triggers(plan=plan)
+
+    assert _triggers() == installed
+    assert pagecache.versions(areas) == tuple(version + 1 for version in before)
 
 
 def test_one_committed_transaction_moves_each_area_it_wrote_once_however_many_rows(session):
