@@ -23,6 +23,9 @@ Fixtures and helpers for every app's browser tests
 ``assert_no_horizontal_scroll(page)``
     Fails if the page is wider than the viewport (content that makes a phone scroll sideways), naming the
     widest elements that stick out.
+``check_both_widths(page)``
+    ``axe_check`` at 1280 and at 320 pixels wide, and ``assert_no_horizontal_scroll`` at 320; leaves the
+    page at 1280.
 ``tab_to(page, selector, *, max_tabs=60)``
     Presses Tab until the element matching ``selector`` has focus and returns how many presses it took;
     fails if it never gets focus (i.e. it cannot be reached by keyboard).
@@ -159,6 +162,16 @@ def assert_no_horizontal_scroll(page) -> None:
         f"{page.url} scrolls sideways at {report['width']}px (content is {report['scroll']}px wide): "
         + "; ".join(report["wide"])
     )
+
+
+def check_both_widths(page) -> None:
+    """axe at the desktop and the phone width, no sideways scrolling on the phone; back to the desktop width."""
+    page.set_viewport_size(DESKTOP)
+    axe_check(page)
+    page.set_viewport_size(MOBILE)
+    axe_check(page)
+    assert_no_horizontal_scroll(page)
+    page.set_viewport_size(DESKTOP)
 
 
 def tab_to(page, selector: str, *, max_tabs: int = 60) -> int:

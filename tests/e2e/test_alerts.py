@@ -11,7 +11,7 @@ import pytest
 from lscb_portal.core import subscriptions
 from lscb_portal.core.models import OutboxMessage, Subscriber
 from lscb_portal.core.subscriptions import MailingList
-from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check
+from tests.e2e.conftest import check_both_widths
 
 
 @pytest.fixture
@@ -33,15 +33,6 @@ def alert_lists(monkeypatch):
         MailingList(key="training.alerts", title="Training places", description="New courses and freed places."),
     ]:
         subscriptions.register_list(mailing_list)
-
-
-def check_both_widths(page) -> None:
-    page.set_viewport_size(DESKTOP)
-    axe_check(page)
-    page.set_viewport_size(MOBILE)
-    axe_check(page)
-    assert_no_horizontal_scroll(page)
-    page.set_viewport_size(DESKTOP)
 
 
 def test_sign_up_confirm_and_change_preferences(live_server, demo_board, alert_lists, page):

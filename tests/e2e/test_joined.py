@@ -3,7 +3,7 @@ checked with axe at 1280 px and at 320 px (where nothing may scroll sideways), a
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check, tab_to
+from tests.e2e.conftest import check_both_widths, tab_to
 
 
 @pytest.fixture
@@ -17,22 +17,13 @@ def every_app(demo_board):
     return demo_board
 
 
-def _check_both_widths(page):
-    page.set_viewport_size(DESKTOP)
-    axe_check(page)
-    page.set_viewport_size(MOBILE)
-    axe_check(page)
-    assert_no_horizontal_scroll(page)
-    page.set_viewport_size(DESKTOP)
-
-
 def test_home_answers_in_one_look_at_both_widths(live_server, every_app, page):
     page.goto(f"{live_server.url}/")
     assert page.locator("#home-training").is_visible()
     assert page.locator("#home-newsletter").is_visible()
     assert page.locator("#home-procedures").is_visible()
     assert page.get_by_text("places left").count() >= 1
-    _check_both_widths(page)
+    check_both_widths(page)
 
 
 def test_searching_from_the_home_page_by_keyboard(live_server, every_app, page):
@@ -43,7 +34,7 @@ def test_searching_from_the_home_page_by_keyboard(live_server, every_app, page):
     page.wait_for_url("**/search/?q=neglect")
     assert page.locator(".lscb-results__item").count() >= 2
     assert page.locator(".lscb-results__item mark").count() >= 1
-    _check_both_widths(page)
+    check_both_widths(page)
 
 
 def test_filtering_and_paging_the_results(live_server, every_app, page):
@@ -56,13 +47,13 @@ def test_filtering_and_paging_the_results(live_server, every_app, page):
     if page.locator(".govuk-pagination").count():
         page.locator(".govuk-pagination__next a").click()
         assert page.locator('.govuk-pagination__item--current [aria-current="page"]').inner_text() == "2"
-    _check_both_widths(page)
+    check_both_widths(page)
 
 
 def test_a_search_with_no_results_and_a_hostile_one(live_server, every_app, page):
     page.goto(f"{live_server.url}/search/?q=zzqqxx")
     assert page.get_by_text("Nothing matched").is_visible()
-    _check_both_widths(page)
+    check_both_widths(page)
     page.goto(f"{live_server.url}/search/?q=%22%3Cscript%3Ealert(1)%3C/script%3E%20%F0%9F%98%80%20%26%20%7C%20!")
     assert page.locator("h1").inner_text() == "Search"
 
@@ -73,4 +64,4 @@ def test_the_alerts_hub_lists_every_app_at_both_widths(live_server, every_app, p
         assert page.locator(f'input[value="{value}"]').count() == 1
     assert page.locator('input[value^="newsletters.series."]').count() >= 1
     assert page.locator('input[name="frequency"][value="weekly"]').count() == 1
-    _check_both_widths(page)
+    check_both_widths(page)

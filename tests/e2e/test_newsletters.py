@@ -11,18 +11,9 @@ from lscb_portal.core.models import OutboxMessage
 from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters import demo
 from newsletters.models import Contribution, Issue, IssueStatus, Series
-from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check
+from tests.e2e.conftest import check_both_widths
 
 PASSWORD = "lantern-orchard-river-27"
-
-
-def check_both_widths(page) -> None:
-    page.set_viewport_size(DESKTOP)
-    axe_check(page)
-    page.set_viewport_size(MOBILE)
-    axe_check(page)
-    assert_no_horizontal_scroll(page)
-    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture

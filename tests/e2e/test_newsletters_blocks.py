@@ -9,7 +9,7 @@ from django.utils import timezone
 from newsletters import demo
 from newsletters.models import BlockKind, Issue, IssueBlock
 from procedures import demo as procedures_demo
-from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check
+from tests.e2e.conftest import check_both_widths
 from training import demo as training_demo
 
 
@@ -38,8 +38,4 @@ def test_an_issue_with_both_blocks_passes_axe_at_both_widths(live_server, issue_
     assert page.locator("table.lscb-amendments-table").count() >= 1
     page.get_by_role("link", name="Procedures updated", exact=True).click()
     assert page.evaluate("location.hash").startswith("#block-")
-    page.set_viewport_size(DESKTOP)
-    axe_check(page)
-    page.set_viewport_size(MOBILE)
-    axe_check(page)
-    assert_no_horizontal_scroll(page)
+    check_both_widths(page)

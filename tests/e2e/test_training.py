@@ -12,18 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lscb_portal.core.models import Organisation, OutboxMessage
-from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check
+from tests.e2e.conftest import check_both_widths
 from training import links
 from training.models import Booking, BookingStatus, Course, Session
-
-
-def check_both_widths(page) -> None:
-    page.set_viewport_size(DESKTOP)
-    axe_check(page)
-    page.set_viewport_size(MOBILE)
-    axe_check(page)
-    assert_no_horizontal_scroll(page)
-    page.set_viewport_size(DESKTOP)
 
 
 def emailed_link(live_server, to: str, path_part: str) -> str:

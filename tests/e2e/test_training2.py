@@ -16,20 +16,11 @@ from django.utils import timezone
 
 from lscb_portal.core.models import Organisation, OutboxMessage
 from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
-from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check
+from tests.e2e.conftest import check_both_widths
 from training import services
 from training.models import Booking, BookingStatus, Charge, Course, Evaluation, Length, LengthRate, Session
 
 PASSWORD = "orchard-lantern-kestrel-91"
-
-
-def check_both_widths(page) -> None:
-    page.set_viewport_size(DESKTOP)
-    axe_check(page)
-    page.set_viewport_size(MOBILE)
-    axe_check(page)
-    assert_no_horizontal_scroll(page)
-    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture
