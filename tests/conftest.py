@@ -5,7 +5,9 @@ from django.core.cache import cache
 from procrastinate import testing
 from procrastinate.contrib.django import app as procrastinate_app
 
+from lscb_portal.core import subscriptions
 from lscb_portal.core.models import BoardSettings
+from lscb_portal.core.subscriptions import MailingList, registry
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +37,23 @@ def _board_settings(request):
         if not request.node.get_closest_marker("django_db"):
             return
     BoardSettings.get_solo()
+
+
+@pytest.fixture
+def only_lists(monkeypatch):
+    """Empty the email-list registry for one test: ``only_lists(MailingList(...), ...)`` registers just those.
+
+    The apps' own lists and list providers are back after the test. Returns the lists registered.
+    """
+    monkeypatch.setattr(registry, "_lists", {})
+    monkeypatch.setattr(registry, "_providers", [])
+
+    def register(*lists: MailingList) -> list[MailingList]:
+        for mailing_list in lists:
+            subscriptions.register_list(mailing_list)
+        return list(lists)
+
+    return register
 
 
 class JobRunner:

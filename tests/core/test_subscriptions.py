@@ -22,17 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alert_lists(monkeypatch):
+def alert_lists(only_lists):
     """Two throwaway lists in an otherwise empty registry (the apps' lists are put back afterwards)."""
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-    lists = [
+    return only_lists(
         MailingList(key="bulletin.weekly_news", title="Weekly news bulletin"),
         MailingList(key="manual.updates", title="Manual updates", supports_major_only=True),
-    ]
-    for mailing_list in lists:
-        subscriptions.register_list(mailing_list)
-    return lists
+    )
 
 
 def link_path(message: OutboxMessage, kind: str) -> str:

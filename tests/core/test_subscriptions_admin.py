@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from lscb_portal.core import subscriptions
 from lscb_portal.core.models import Frequency, Subscriber
 from lscb_portal.core.roles import BOARD_MANAGERS
 from lscb_portal.core.subscriptions import MailingList
@@ -16,11 +15,11 @@ CHANGELIST = reverse("admin:core_subscriber_changelist")
 
 
 @pytest.fixture(autouse=True)
-def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-    subscriptions.register_list(MailingList(key="procedures.updates", title="Procedure updates"))
-    subscriptions.register_list(MailingList(key="training.alerts", title="Training places"))
+def alert_lists(only_lists):
+    only_lists(
+        MailingList(key="procedures.updates", title="Procedure updates"),
+        MailingList(key="training.alerts", title="Training places"),
+    )
 
 
 def subscriber_with(*keys, **kwargs):

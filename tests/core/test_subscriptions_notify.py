@@ -16,11 +16,11 @@ LIST_KEY = "manual.updates"
 
 
 @pytest.fixture
-def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-    subscriptions.register_list(MailingList(key=LIST_KEY, title="Manual updates", supports_major_only=True))
-    subscriptions.register_list(MailingList(key="bulletin.weekly_news", title="Weekly news bulletin"))
+def alert_lists(only_lists):
+    only_lists(
+        MailingList(key=LIST_KEY, title="Manual updates", supports_major_only=True),
+        MailingList(key="bulletin.weekly_news", title="Weekly news bulletin"),
+    )
 
 
 def update_email(subscription: Subscription) -> EmailContent:

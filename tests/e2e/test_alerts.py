@@ -8,17 +8,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lscb_portal.core import subscriptions
 from lscb_portal.core.models import OutboxMessage, Subscriber
 from lscb_portal.core.subscriptions import MailingList
 from tests.e2e.conftest import check_both_widths
 
 
 @pytest.fixture
-def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-    for mailing_list in [
+def alert_lists(only_lists):
+    only_lists(
         MailingList(
             key="newsletters.series.frontline",
             title="Frontline News",
@@ -31,8 +28,7 @@ def alert_lists(monkeypatch):
             supports_major_only=True,
         ),
         MailingList(key="training.alerts", title="Training places", description="New courses and freed places."),
-    ]:
-        subscriptions.register_list(mailing_list)
+    )
 
 
 def test_sign_up_confirm_and_change_preferences(live_server, demo_board, alert_lists, page):

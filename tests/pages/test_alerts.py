@@ -19,18 +19,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-    for mailing_list in [
+def alert_lists(only_lists):
+    only_lists(
         MailingList(
             key="newsletters.series.bulletin", title="Frontline News", description="Every issue, as published"
         ),
         MailingList(key="newsletters.series.summer", title="Summer newsletter"),
         MailingList(key="procedures.updates", title="Procedure updates", supports_major_only=True),
         MailingList(key="training.alerts", title="Training places"),
-    ]:
-        subscriptions.register_list(mailing_list)
+    )
 
 
 def subscribe_data(**overrides):

@@ -10,10 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-    subscriptions.register_list(MailingList(key="procedures.updates", title="Procedure updates"))
+def alert_lists(only_lists):
+    only_lists(MailingList(key="procedures.updates", title="Procedure updates"))
 
 
 def post(client, **overrides):

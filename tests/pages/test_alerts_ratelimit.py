@@ -2,7 +2,6 @@
 
 import pytest
 
-from lscb_portal.core import subscriptions
 from lscb_portal.core.models import BoardSettings, OutboxMessage, Subscriber
 from lscb_portal.core.subscriptions import MailingList
 
@@ -10,10 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def alert_lists(monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-    subscriptions.register_list(MailingList(key="procedures.updates", title="Procedure updates"))
+def alert_lists(only_lists):
+    only_lists(MailingList(key="procedures.updates", title="Procedure updates"))
 
 
 @pytest.fixture(autouse=True)
