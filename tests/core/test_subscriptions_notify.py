@@ -1,15 +1,15 @@
 """notify(): one email per confirmed immediate subscriber, exactly once per event."""
 
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 
 from lscb_portal.core import subscriptions
 from lscb_portal.core.models import Frequency, OutboxMessage, Subscription
 from lscb_portal.core.subscriptions import EmailContent, MailingList
+from tests.concurrency import at_the_same_moment
 from tests.core.factories import SubscriberFactory, SubscriptionFactory
 
 LIST_KEY = "manual.updates"
@@ -142,27 +142,16 @@ def test_the_one_click_url_in_the_header_unsubscribes_without_a_csrf_token(alert
 def test_notify_called_concurrently_still_mails_each_subscriber_once(alert_lists):
     """Two publishers notifying for the same event at once: the dedupe key lets one row through."""
     subscriptions_made = SubscriptionFactory.create_batch(20, list_key=LIST_KEY)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
     def build(subscription):
         return update_email(subscription)
 
-    def publish():
-        try:
-            with transaction.atomic():
-                barrier.wait(timeout=10)
-                results.append(subscriptions.notify(list_key=LIST_KEY, event_key="round:9", build=build))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def publish(n, together):
+        with transaction.atomic():
+            together()
+            return subscriptions.notify(list_key=LIST_KEY, event_key="round:9", build=build)
 
-    threads = [threading.Thread(target=publish) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = at_the_same_moment(publish)
 
     assert errors == []
     assert sum(results) == 20  # each call reports only the emails it queued

@@ -1,18 +1,17 @@
 """Publishing emails each confirmed subscriber exactly once per issue, whatever happens."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from lscb_portal.core.models import Frequency, OutboxMessage
 from newsletters import services, tasks
 from newsletters.models import Issue, IssueStatus
+from tests.concurrency import at_the_same_moment
 from tests.newsletters.factories import ArticleFactory, IssueFactory, SeriesFactory, subscribe
 
 
@@ -98,23 +97,12 @@ def test_scheduling_in_the_past_is_refused(db):
 def test_two_editors_publishing_at_the_same_moment_send_one_email_per_subscriber(jobs):
     issue = ArticleFactory().issue
     readers = [subscribe(issue.series) for _ in range(3)]
-    barrier = threading.Barrier(2)
-    errors = []
 
-    def publish():
-        try:
-            barrier.wait(timeout=10)
-            services.issue_publish(issue=Issue.objects.get(pk=issue.pk))
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
+    def publish(n, together):
+        together()
+        services.issue_publish(issue=Issue.objects.get(pk=issue.pk))
 
-    threads = [threading.Thread(target=publish) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    _, errors = at_the_same_moment(publish)
 
     assert errors == []
     assert sorted(issue_mail(issue).values_list("to", flat=True)) == sorted(reader.email for reader in readers)

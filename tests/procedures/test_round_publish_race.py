@@ -1,15 +1,13 @@
 """Two editors pressing "publish" at once: the round goes live once and subscribers hear once."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from lscb_portal.core.models import OutboxMessage, Subscriber, Subscription
 from procedures.models import ChapterVersion, UpdateRound
 from procedures.services import UPDATES_LIST, round_publish
+from tests.concurrency import at_the_same_moment
 
 from .factories import AmendmentFactory, ChapterVersionFactory, UpdateRoundFactory, publish_new_chapter
 
@@ -23,27 +21,16 @@ def test_concurrent_publications_of_one_round_publish_it_once():
     ChapterVersionFactory(chapter=chapter, update_round=update_round, title="Neglect", slug="neglect", body="<p>2</p>")
     AmendmentFactory(update_round=update_round, chapter=chapter)
 
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    def publish(n, together):
+        together()
+        round_publish(update_round=UpdateRound.objects.get(pk=update_round.pk))
 
-    def publish():
-        try:
-            barrier.wait()
-            round_publish(update_round=UpdateRound.objects.get(pk=update_round.pk))
-            outcomes.append("published")
-        except ValidationError as error:
-            outcomes.append(" ".join(error.messages))
-        finally:
-            connection.close()
+    published, errors = at_the_same_moment(publish)
 
-    threads = [threading.Thread(target=publish) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert outcomes.count("published") == 1
-    assert any("was already published" in outcome for outcome in outcomes)
+    assert len(published) == 1
+    assert len(errors) == 1
+    assert isinstance(errors[0], ValidationError)
+    assert "was already published" in " ".join(errors[0].messages)
     numbers = ChapterVersion.objects.filter(chapter=chapter).order_by("number").values_list("number", flat=True)
     assert list(numbers) == [1, 2]
     assert OutboxMessage.objects.filter(category=UPDATES_LIST, to="reader@example.org").count() == 1

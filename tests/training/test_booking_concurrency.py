@@ -5,12 +5,12 @@ the order attempts took the lock. The second takes the lock away (and widens the
 counting and writing): the same attempts then oversell, which shows the first test can fail.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from tests.concurrency import at_the_same_moment
 from training import services
 from training.models import Booking, BookingStatus, Session
 from training.services import locking
@@ -22,29 +22,17 @@ CAPACITY = 10
 
 
 def _book_concurrently(session, organisation) -> list[Exception]:
-    barrier = threading.Barrier(ATTEMPTS)
-    errors: list[Exception] = []
+    def attempt(n, together):
+        together()
+        attendee = services.Attendee(
+            name=f"Practitioner {n}",
+            email=f"practitioner{n}@riverside.example.org",
+            organisation=organisation,
+            role="Social worker",
+        )
+        services.booking_create(session=session, attendee=attendee, eligibility_confirmed=False)
 
-    def attempt(n: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            attendee = services.Attendee(
-                name=f"Practitioner {n}",
-                email=f"practitioner{n}@riverside.example.org",
-                organisation=organisation,
-                role="Social worker",
-            )
-            services.booking_create(session=session, attendee=attendee, eligibility_confirmed=False)
-        except Exception as exc:  # collected and asserted on by the caller
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(ATTEMPTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    _, errors = at_the_same_moment(attempt, ATTEMPTS)
     return errors
 
 
