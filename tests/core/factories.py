@@ -1,6 +1,7 @@
 """Factories for the base's models."""
 
 import factory
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from lscb_portal.core.models import Frequency, OutboxMessage, OutboxStatus, Subscriber, Subscription
@@ -49,6 +50,7 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "auth.User"
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True  # the role hook only adds a group
 
     username = factory.Sequence(lambda n: f"staff{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@partnership.example.org")
@@ -56,6 +58,12 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
     last_name = "Okafor"
     is_staff = True
     password = factory.django.Password(STAFF_PASSWORD)
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        """``StaffUserFactory(role=BOARD_MANAGERS)``: the account holds that role (its group)."""
+        if create and extracted:
+            user.groups.add(Group.objects.get(name=extracted))
 
 
 class TOTPDeviceFactory(factory.django.DjangoModelFactory):

@@ -1,11 +1,11 @@
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.urls import reverse
 
 from lscb_portal.core.models import OutboxMessage, OutboxStatus
 from lscb_portal.core.roles import BOARD_MANAGERS
-from tests.core.factories import OutboxMessageFactory
+from tests.core.factories import OutboxMessageFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,7 @@ def test_send_again_twice_queues_one_job(admin_client, jobs):
 
 
 def test_a_board_manager_can_send_again(client, jobs):
-    manager = User.objects.create_user("manager", "manager@board.example.org", "a-long-password-1", is_staff=True)
-    manager.groups.add(Group.objects.get(name=BOARD_MANAGERS))
+    manager = StaffUserFactory(role=BOARD_MANAGERS)
     failed = OutboxMessageFactory(status=OutboxStatus.FAILED, attempts=8)
     client.force_login(manager)
 

@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
 from lscb_portal.core.roles import BOARD_MANAGERS, PROCEDURE_EDITORS, ROLES, TRAINING_ADMINISTRATORS
+from tests.core.factories import StaffUserFactory
 
 # What each role manages: "app_label" for a whole app, "app_label.model" for one model.
 AREAS = {
@@ -31,12 +32,6 @@ def portal_models():
     return [model for model in admin.site._registry if model._meta.app_label in own]
 
 
-def staff_in(role: str) -> User:
-    user = User.objects.create_user(username=role.replace(" ", "-").lower(), password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 def changelist(model) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
@@ -47,7 +42,7 @@ def test_the_three_roles_exist(db):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_reaches_only_its_own_area(db, client, role):
-    client.force_login(staff_in(role))
+    client.force_login(StaffUserFactory(role=role))
     allowed, refused = [], []
     for model in portal_models():
         status = client.get(changelist(model)).status_code
@@ -59,7 +54,7 @@ def test_each_role_reaches_only_its_own_area(db, client, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_index_lists_only_the_role_s_apps(db, client, role):
-    client.force_login(staff_in(role))
+    client.force_login(StaffUserFactory(role=role))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     shown = {

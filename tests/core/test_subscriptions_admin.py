@@ -1,13 +1,12 @@
 """The subscribers back office: who gets what, at a glance, without one query per row."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from lscb_portal.core.models import Frequency, Subscriber
 from lscb_portal.core.roles import BOARD_MANAGERS
 from lscb_portal.core.subscriptions import MailingList
-from tests.core.factories import SubscriberFactory, SubscriptionFactory
+from tests.core.factories import StaffUserFactory, SubscriberFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +77,7 @@ def test_subscribers_cannot_be_added_in_the_back_office(admin_client):
 
 
 def test_a_board_manager_can_unsubscribe_someone_from_everything(client):
-    manager = User.objects.create_user("manager", "manager@board.example.org", "a-long-password-1", is_staff=True)
-    manager.groups.add(Group.objects.get(name=BOARD_MANAGERS))
+    manager = StaffUserFactory(role=BOARD_MANAGERS)
     client.force_login(manager)
     leaving = subscriber_with("procedures.updates", "training.alerts")
     staying = subscriber_with("procedures.updates")

@@ -3,27 +3,21 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
 from lscb_portal.core.models import OutboxMessage
 from lscb_portal.core.roles import BOARD_MANAGERS, PROCEDURE_EDITORS, TRAINING_ADMINISTRATORS
 from newsletters.models import Article, Contribution, ContributionStatus, Feedback, Issue, IssueStatus
+from tests.core.factories import StaffUserFactory
 from tests.newsletters.factories import ArticleFactory, ContributionFactory, IssueFactory, SeriesFactory, subscribe
 
 CHANGELIST = "/admin/newsletters/issue/"
 
 
-def staff(role):
-    user = User.objects.create_user(username=role.replace(" ", "-").lower(), password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def manager_client(client, db):
-    client.force_login(staff(BOARD_MANAGERS))
+    client.force_login(StaffUserFactory(username="board-managers", role=BOARD_MANAGERS))
     return client
 
 
@@ -202,10 +196,10 @@ def test_decline_contribution_action(manager_client):
 def test_board_managers_reach_the_newsletter_admin_and_other_roles_do_not(client, db, model):
     ContributionFactory()
     url = f"/admin/newsletters/{model}/"
-    client.force_login(staff(BOARD_MANAGERS))
+    client.force_login(StaffUserFactory(role=BOARD_MANAGERS))
     assert client.get(url).status_code == 200
     for role in (TRAINING_ADMINISTRATORS, PROCEDURE_EDITORS):
-        client.force_login(staff(role))
+        client.force_login(StaffUserFactory(role=role))
         assert client.get(url).status_code == 403
 
 

@@ -5,14 +5,14 @@ from django.urls import reverse
 
 from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters.models import BlockKind, IssueBlock
+from tests.core.factories import StaffUserFactory
 from tests.newsletters.factories import ArticleFactory, IssueFactory
-from tests.newsletters.test_admin import staff
 from tests.training.factories import CourseFactory
 
 
 @pytest.fixture
 def manager_client(client, db):
-    client.force_login(staff(BOARD_MANAGERS))
+    client.force_login(StaffUserFactory(username="board-managers", role=BOARD_MANAGERS))
     return client
 
 

@@ -1,21 +1,16 @@
 """Staff preview drafts exactly as readers will see them; everyone else gets a 404."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from lscb_portal.core.roles import BOARD_MANAGERS, TRAINING_ADMINISTRATORS
+from tests.core.factories import StaffUserFactory
 from tests.newsletters.factories import ArticleFactory
-
-
-def staff(role):
-    user = User.objects.create_user(username=role.replace(" ", "-").lower(), password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def test_board_manager_previews_a_draft_issue_and_its_article(client, db):
     article = ArticleFactory(title="Signs of Safety one year on")
-    client.force_login(staff(BOARD_MANAGERS))
+    client.force_login(StaffUserFactory(role=BOARD_MANAGERS))
     response = client.get(article.issue.get_preview_url())
     html = response.content.decode()
     assert response.status_code == 200
@@ -33,6 +28,6 @@ def test_preview_is_not_found_for_everyone_else(client, db, who):
     if who == "public user":
         client.force_login(User.objects.create_user(username="reader", password="x"))
     elif who == "training administrator":
-        client.force_login(staff(TRAINING_ADMINISTRATORS))
+        client.force_login(StaffUserFactory(role=TRAINING_ADMINISTRATORS))
     assert client.get(article.issue.get_preview_url()).status_code == 404
     assert client.get(f"/newsletters/preview/{article.issue.pk}/{article.slug}/").status_code == 404

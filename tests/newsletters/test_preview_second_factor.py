@@ -1,7 +1,6 @@
 """Previews and draft attachments need a verified staff session: the password alone is not enough."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from lscb_portal.core.roles import BOARD_MANAGERS
 from tests.core.factories import StaffUserFactory, TOTPDeviceFactory
@@ -18,8 +17,7 @@ def required(settings):
 
 @pytest.fixture
 def board_manager():
-    user = StaffUserFactory(username="board-manager")
-    user.groups.add(Group.objects.get(name=BOARD_MANAGERS))
+    user = StaffUserFactory(username="board-manager", role=BOARD_MANAGERS)
     TOTPDeviceFactory(user=user)
     return user
 

@@ -1,10 +1,10 @@
 """Editors type topics with spaces and get suggestions from the topics already used."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from taggit.models import Tag
 
 from lscb_portal.core.roles import BOARD_MANAGERS
+from tests.core.factories import StaffUserFactory
 from tests.newsletters.factories import ArticleFactory
 
 SUGGEST = "/admin/newsletters/article/topics/"
@@ -12,9 +12,7 @@ SUGGEST = "/admin/newsletters/article/topics/"
 
 @pytest.fixture
 def manager_client(client, db):
-    user = User.objects.create_user(username="editor", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=BOARD_MANAGERS))
-    client.force_login(user)
+    client.force_login(StaffUserFactory(role=BOARD_MANAGERS))
     return client
 
 

@@ -1,11 +1,12 @@
 """The back office: procedure editors prepare and publish rounds; other roles cannot reach the manual."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from lscb_portal.core.roles import BOARD_MANAGERS, PROCEDURE_EDITORS, TRAINING_ADMINISTRATORS
 from procedures.models import AmendmentKind, Chapter, ChapterStatus, ChapterVersion, UpdateRound
+from tests.core.factories import StaffUserFactory
 
 from .factories import (
     AmendmentFactory,
@@ -21,15 +22,9 @@ pytestmark = pytest.mark.django_db
 MODELS = ["manual", "section", "chapter", "updateround", "chapterversion", "glossaryterm"]
 
 
-def staff_in(role: str) -> User:
-    user = User.objects.create_user(username=role.replace(" ", "-").lower(), password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def editor_client(client):
-    client.force_login(staff_in(PROCEDURE_EDITORS))
+    client.force_login(StaffUserFactory(username="procedure-editors", role=PROCEDURE_EDITORS))
     return client
 
 
@@ -44,7 +39,7 @@ def test_procedure_editors_see_and_can_change_the_manual(editor_client, model):
 @pytest.mark.parametrize("role", [BOARD_MANAGERS, TRAINING_ADMINISTRATORS])
 @pytest.mark.parametrize("model", MODELS)
 def test_other_roles_cannot_reach_the_manual(client, role, model):
-    client.force_login(staff_in(role))
+    client.force_login(StaffUserFactory(role=role))
     assert client.get(reverse(f"admin:procedures_{model}_changelist")).status_code == 403
 
 

@@ -1,10 +1,10 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from lscb_portal.core.roles import BOARD_MANAGERS, TRAINING_ADMINISTRATORS
+from tests.core.factories import StaffUserFactory
 from training.models import Booking, BookingStatus, EndReason, SessionStatus
 
 from .factories import BookingFactory, CourseFactory, SessionFactory
@@ -12,15 +12,9 @@ from .factories import BookingFactory, CourseFactory, SessionFactory
 pytestmark = pytest.mark.django_db
 
 
-def _staff(group_name: str) -> User:
-    user = User.objects.create_user(f"{group_name.split()[0].lower()}", password="a-long-test-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture
 def administrator(client):
-    user = _staff(TRAINING_ADMINISTRATORS)
+    user = StaffUserFactory(role=TRAINING_ADMINISTRATORS)
     client.force_login(user)
     return user
 
@@ -41,7 +35,7 @@ def test_training_administrators_see_and_change_the_training_models(client, admi
 
 
 def test_other_groups_cannot_reach_the_training_admin(client):
-    client.force_login(_staff(BOARD_MANAGERS))
+    client.force_login(StaffUserFactory(role=BOARD_MANAGERS))
     session = SessionFactory()
 
     assert client.get("/admin/training/session/").status_code == 403

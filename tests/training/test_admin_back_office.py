@@ -4,13 +4,13 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from lscb_portal.core.models import Organisation, OutboxMessage, Subscriber, Subscription
 from lscb_portal.core.roles import BOARD_MANAGERS, TRAINING_ADMINISTRATORS
+from tests.core.factories import StaffUserFactory
 from training.models import Booking, BookingStatus, Charge, ChargeReason, Length
 
 from .factories import BookingFactory, CourseFactory, OrganisationFactory, SessionFactory
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def administrator(client):
-    user = User.objects.create_user("trainingadmin", password="a-long-test-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=TRAINING_ADMINISTRATORS))
+    user = StaffUserFactory(role=TRAINING_ADMINISTRATORS)
     client.force_login(user)
     return user
 
@@ -73,9 +72,7 @@ def test_the_register_refuses_before_the_session_with_a_message(client, administ
 
 
 def test_other_groups_cannot_open_the_register(client, past_session):
-    user = User.objects.create_user("boardmanager", is_staff=True)
-    user.groups.add(Group.objects.get(name=BOARD_MANAGERS))
-    client.force_login(user)
+    client.force_login(StaffUserFactory(role=BOARD_MANAGERS))
 
     assert client.get(f"/admin/training/session/{past_session.pk}/register/").status_code == 403
     assert client.get("/admin/training/session/report/").status_code == 403

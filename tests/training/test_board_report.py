@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from lscb_portal.core.models import Sector
 from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
+from tests.core.factories import StaffUserFactory
 from training import report
 from training.models import BookingStatus, Charge, Evaluation, SessionStatus
 
@@ -160,8 +160,7 @@ def test_programme_years_run_april_to_march():
 
 @pytest.fixture
 def administrator(client):
-    user = User.objects.create_user("reportreader", is_staff=True)
-    user.groups.add(Group.objects.get(name=TRAINING_ADMINISTRATORS))
+    user = StaffUserFactory(role=TRAINING_ADMINISTRATORS)
     client.force_login(user)
     return user
 
