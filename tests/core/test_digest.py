@@ -33,16 +33,13 @@ class DigestSource:
 
 
 @pytest.fixture
-def sources(monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
+def sources(only_lists):
     made = {
         "bulletin.weekly_news": DigestSource("Newsletter", "Issue 24 of the bulletin was published on Thursday."),
         "manual.updates": DigestSource("Procedures", "Chapter 4.2 was updated and should be read throughout."),
         "quiet.list": DigestSource("Quiet", None),
     }
-    for key, source in made.items():
-        subscriptions.register_list(MailingList(key=key, title=source.title + " alerts", digest=source))
+    only_lists(*(MailingList(key=key, title=source.title + " alerts", digest=source) for key, source in made.items()))
     return made
 
 

@@ -88,10 +88,8 @@ def test_the_hub_offers_every_list_grouped_by_app_with_frequency_major_only_and_
     assert 'autocomplete="email"' in html
 
 
-def test_the_hub_leaves_out_major_only_when_no_list_offers_it(client, monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-    subscriptions.register_list(MailingList(key="training.alerts", title="Training places"))
+def test_the_hub_leaves_out_major_only_when_no_list_offers_it(client, only_lists):
+    only_lists(MailingList(key="training.alerts", title="Training places"))
 
     html = client.get("/alerts/").content.decode()
 
@@ -99,10 +97,8 @@ def test_the_hub_leaves_out_major_only_when_no_list_offers_it(client, monkeypatc
     assert 'value="training.alerts"' in html
 
 
-def test_the_hub_says_so_when_there_are_no_lists(client, monkeypatch):
-    monkeypatch.setattr(subscriptions.registry, "_lists", {})
-    monkeypatch.setattr(subscriptions.registry, "_providers", [])
-
+@pytest.mark.usefixtures("only_lists")
+def test_the_hub_says_so_when_there_are_no_lists(client):
     response = client.get("/alerts/")
 
     assert "There are no email alerts to sign up for" in response.content.decode()
