@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lscb_portal.core.middleware.SecurityHeadersMiddleware",
+    "lscb_portal.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,6 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lscb_portal.core.password_validation.PatternPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -263,6 +265,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Staff sessions end after an hour without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 3600)
 SESSION_SAVE_EVERY_REQUEST = True
+# ...and after this long in any case, however busy (core.security.StaffSecurityMiddleware).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 3600)
+# Request bodies larger than these are refused with 413 before anything is read (core.middleware):
+# the public forms need a few kilobytes; the back office takes documents up to the attachment limit.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 1024 * 1024)
+MAX_STAFF_REQUEST_BYTES = env_int("MAX_STAFF_REQUEST_BYTES", 25 * 1024 * 1024)
 
 # Staff security (core.security). Staff need a second factor (an authenticator app) for the admin:
 # STAFF_2FA_REQUIRED is on whenever DEBUG is off, and may be turned off only in development or for a load
@@ -361,11 +369,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Request logs name the path, and token pages carry their secret in it: hidden before any handler writes.
+    "filters": {"redact_tokens": {"()": "lscb_portal.core.links.RedactTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "lscb_portal.security": {"level": "INFO"},
         "procrastinate": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.server": {"filters": ["redact_tokens"]},
     },
 }
 

@@ -4,9 +4,16 @@ A file's name says nothing reliable about what it holds, so the type is read
 from the bytes: a PDF starts with ``%PDF-``; Word, PowerPoint and Excel files
 are zip packages holding ``[Content_Types].xml`` and a ``word/``, ``ppt/`` or
 ``xl/`` part. The extension must agree with what the content proves.
+
+A PDF that would do something when opened (JavaScript, an open action, automatic
+actions, launching a program, embedded files, forms that submit) is refused: the
+board's documents are for reading. Its names are read with ``#xx`` escapes undone
+and inside compressed streams too, where such objects usually hide.
 """
 
+import re
 import zipfile
+import zlib
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -61,6 +68,40 @@ def detect_type(file) -> DocumentType | None:
     return found.pop() if len(found) == 1 else None
 
 
+# PDF names that make a document act rather than show.
+ACTIVE_PDF_NAMES = (
+    b"/JavaScript",
+    b"/JS",
+    b"/OpenAction",
+    b"/AA",
+    b"/Launch",
+    b"/EmbeddedFile",
+    b"/SubmitForm",
+    b"/RichMedia",
+    b"/XFA",
+    b"/ImportData",
+    b"/GoToR",
+    b"/GoToE",
+)
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+
+
+def pdf_is_active(content: bytes) -> bool:
+    """True if the PDF's objects, plain or in Flate-compressed streams, name an action or script."""
+    parts = [content]
+    for match in _PDF_STREAM.finditer(content):
+        try:
+            parts.append(zlib.decompressobj().decompress(match.group(1), 20 * 1024 * 1024))
+        except zlib.error:
+            continue
+    for part in parts:
+        names = _PDF_NAME_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), part)
+        if any(re.search(re.escape(name) + rb"(?![A-Za-z0-9])", names) for name in ACTIVE_PDF_NAMES):
+            return True
+    return False
+
+
 def validate_document(file) -> DocumentType:
     """Raise ValidationError unless ``file`` is an allowed document within the size limit."""
     from .models import attachment_max_bytes
@@ -82,6 +123,16 @@ def validate_document(file) -> DocumentType:
             f"The file's name ends in .{extension} but it is a {kind.label}. "
             "Save it with the right type and try again."
         )
+    if kind == DocumentType.PDF:
+        with _opened(file) as readable:
+            readable.seek(0)
+            active = pdf_is_active(readable.read())
+            readable.seek(0)
+        if active:
+            raise ValidationError(
+                "This PDF runs actions when it is opened (JavaScript, an open action or an embedded file). "
+                "Save it again as a plain PDF (for example with Print › Save as PDF) and try again."
+            )
     return kind
 
 

@@ -145,6 +145,8 @@ def attachment(request, series: str, number: int, slug: str, attachment_id: int)
     response = FileResponse(stream, as_attachment=kind != DocumentType.PDF, filename=document.filename)
     response["Content-Type"] = kind.mimetype
     response["X-Content-Type-Options"] = "nosniff"
+    # A document is never a page of the portal: no script, form or same-origin access, whatever it holds.
+    response["Content-Security-Policy"] = "sandbox"
     if draft:
         response["Cache-Control"] = "no-store, private"
     return response

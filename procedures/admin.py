@@ -120,7 +120,12 @@ class ChapterAdmin(SimpleHistoryAdmin):
             or "None yet"
         )
 
-    @admin.action(description="Start a draft of the selected chapters in the open update round")
+    def has_start_drafts_permission(self, request) -> bool:
+        return request.user.has_perm("procedures.add_chapterversion")
+
+    @admin.action(
+        description="Start a draft of the selected chapters in the open update round", permissions=["start_drafts"]
+    )
     def start_drafts(self, request, queryset):
         update_round = _open_round()
         if update_round is None:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.search import MAX_QUERY_LENGTH
@@ -43,7 +43,7 @@ def _body(version, terms=None):
     return display_html(html), linked
 
 
-@require_GET
+@require_safe
 def index(request):
     latest_round = selectors.latest_round()
     context = {
@@ -54,7 +54,7 @@ def index(request):
     return render(request, "procedures/index.html", context)
 
 
-@require_GET
+@require_safe
 def chapter(request, slug):
     chapter, response = _chapter_or_redirect(request, slug, "procedures:chapter")
     if response:
@@ -81,7 +81,7 @@ def _version_number(value, default):
         return None
 
 
-@require_GET
+@require_safe
 def changes(request, slug):
     """Compare two published versions: by default the one in force with the one before it."""
     chapter, response = _chapter_or_redirect(request, slug, "procedures:changes")
@@ -113,7 +113,7 @@ def changes(request, slug):
     return render(request, "procedures/changes.html", context)
 
 
-@require_GET
+@require_safe
 def as_at(request, slug):
     """A chapter as it stood on a chosen date, for audits and case reviews."""
     chapter, response = _chapter_or_redirect(request, slug, "procedures:as_at")
@@ -139,7 +139,7 @@ def as_at(request, slug):
     return render(request, "procedures/as_at.html", context)
 
 
-@require_GET
+@require_safe
 def print_view(request, slug):
     chapter, response = _chapter_or_redirect(request, slug, "procedures:print")
     if response:
@@ -165,7 +165,7 @@ def print_view(request, slug):
     return response
 
 
-@require_GET
+@require_safe
 def verify_start(request):
     form = VerifyForm(request.GET or None)
     if form.is_valid():
@@ -173,7 +173,7 @@ def verify_start(request):
     return render(request, "procedures/verify_start.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def verify(request, code):
     check = selectors.print_check(code)
     if check is None:
@@ -185,19 +185,19 @@ def verify(request, code):
     return response
 
 
-@require_GET
+@require_safe
 def amendments(request):
     """The latest rounds in full; earlier rounds as links to their own pages, so the page does not grow."""
     context = {"manual": Manual.get_solo(), "page": selectors.amendments_page()}
     return render(request, "procedures/amendments.html", context)
 
 
-@require_GET
+@require_safe
 def earlier_rounds(request):
     return render(request, "procedures/earlier_rounds.html", {"rounds": selectors.earlier_rounds()})
 
 
-@require_GET
+@require_safe
 def round_view(request, day):
     """One round's amendments, at an address made of its publication date."""
     rounds = selectors.rounds_published_on(day)
@@ -206,7 +206,7 @@ def round_view(request, day):
     return render(request, "procedures/round.html", {"day": day, "rounds": rounds})
 
 
-@require_GET
+@require_safe
 def glossary(request):
     terms = list(GlossaryTerm.objects.order_by("term"))
     letters: dict[str, list] = {}
@@ -216,12 +216,12 @@ def glossary(request):
     return render(request, "procedures/glossary.html", {"letters": letters, "alphabet": alphabet})
 
 
-@require_GET
+@require_safe
 def archive(request):
     return render(request, "procedures/archive.html", {"chapters": selectors.archived_chapters()})
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None)
     raw = request.GET.get("q", "")

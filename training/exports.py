@@ -1,9 +1,10 @@
 """Files for the back office: session registers (CSV and XLSX) and charges for invoicing (CSV)."""
 
-import csv
 import io
 
 from django.utils import timezone
+
+from lscb_portal.core.spreadsheets import csv_text, safe_cell
 
 from .models import Booking, BookingStatus, Session
 
@@ -70,18 +71,8 @@ def _register_rows(sessions) -> list[list[str]]:
     return rows
 
 
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _csv(header: list[str], rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(str(cell)) for cell in row])
-    return buffer.getvalue()
+    return csv_text(header, ([str(cell) for cell in row] for row in rows))
 
 
 def register_csv(sessions) -> str:
@@ -99,7 +90,7 @@ def register_xlsx(sessions) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _register_rows(sessions):
-        sheet.append([_safe_cell(cell) for cell in row])
+        sheet.append([safe_cell(cell) for cell in row])
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHIJ", [40, 17, 11, 25, 25, 35, 22, 35, 16, 18], strict=True):
         sheet.column_dimensions[column].width = width

@@ -21,6 +21,7 @@ OFFER = "training.offer"
 MY_TRAINING = "training.my"
 EVALUATION = "training.evaluation"
 CERTIFICATE = "training.certificate"
+ERASED_DOMAIN = "@erased.invalid"  # what privacy.py gives an anonymised booking
 
 
 def _token_for(purpose: str, booking: Booking, expires_at: datetime.datetime) -> str:
@@ -81,14 +82,22 @@ def offer_url(booking: Booking) -> str:
 
 
 def my_training_token(email: str) -> str:
-    return sign(MY_TRAINING, email.strip().lower(), max_age=conf.my_training_link_age())
+    """A link to every booking made with ``email``: it names one of them (not the address, which a signed
+    value would carry readably into URLs and logs), and the page lists every booking with that one's address."""
+    booking = Booking.objects.for_email(email.strip().lower()).order_by("-created_at").only("pk", "reference").first()
+    if booking is None:
+        raise BadLink("There are no bookings with this address.")
+    return sign(MY_TRAINING, {"b": booking.pk, "r": booking.reference}, max_age=conf.my_training_link_age())
 
 
 def email_from_my_training_token(token: str) -> str:
     value = unsign(MY_TRAINING, token)
-    if not isinstance(value, str) or "@" not in value:
+    if not isinstance(value, dict):
         raise BadLink("This link is not valid.")
-    return value
+    email = Booking.objects.filter(pk=value.get("b"), reference=value.get("r")).values_list("email", flat=True).first()
+    if email is None or email.endswith(ERASED_DOMAIN):
+        raise BadLink("These bookings no longer exist.")
+    return email.lower()
 
 
 def my_training_url(email: str) -> str:

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from lscb_portal.core import privacy
 
-from . import services
+from . import links, services
 from .models import Booking, BookingNeeds, Evaluation
 
 BOOKING_FIELDS = [
@@ -38,7 +38,7 @@ PERSONAL_FIELDS = ["attendee_name", "email", "phone", "role", "manager_name", "m
 def _anonymous_values(booking_id: int) -> dict:
     return {
         "attendee_name": privacy.ERASED,
-        "email": f"erased-{booking_id}@erased.invalid",
+        "email": f"erased-{booking_id}{links.ERASED_DOMAIN}",
         "phone": "",
         "role": "",
         "manager_name": "",
@@ -118,7 +118,10 @@ def erase(email: str) -> dict[str, int]:
     # A booking whose address was changed since still names the person in its history.
     booking_ids |= set(history.objects.filter(privacy.email_matches("email", email)).values_list("id", flat=True))
     needs = BookingNeeds.objects.filter(booking_id__in=booking_ids).count()
+    # A place held by someone who is being forgotten goes to the next person waiting, not to an anonymous row.
+    released = services.bookings_release_for_erasure(booking_ids=booking_ids)
     return {
+        "places_released": released,
         "bookings_anonymised": _anonymise(sorted(booking_ids)),
         "needs_deleted": needs,
         "bookings_as_manager": _forget_manager(email),

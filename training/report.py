@@ -4,9 +4,7 @@ Every figure is a database aggregate, so the report costs the same few queries w
 sessions and bookings (six a year).
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +12,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
 from lscb_portal.core.models import Sector
+from lscb_portal.core.spreadsheets import csv_text
 
 from .models import Booking, BookingStatus, Charge, Evaluation, Session, SessionStatus
 
@@ -280,20 +279,17 @@ def board_report(*, year: int) -> BoardReport:
 
 
 def report_csv(report: BoardReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["Section", "Measure", report.label, report.before_label])
+    """The report as CSV; organisation names are the bookers' own words, so every cell is formula-safe."""
+    rows = []
     for section, figures in [
         ("Sessions and attendance", report.headline),
         ("Evaluations", report.evaluation),
         ("Charges", report.charges),
     ]:
-        for figure in figures:
-            writer.writerow([section, figure.label, figure.this_year_shown, figure.year_before_shown])
+        rows += [[section, figure.label, figure.this_year_shown, figure.year_before_shown] for figure in figures]
     for chart, section in [
         (report.by_sector, "Attended by sector"),
         (report.by_organisation, "Attended by organisation"),
     ]:
-        for bar in chart.bars:
-            writer.writerow([section, bar.label, bar.this_year, bar.year_before])
-    return buffer.getvalue()
+        rows += [[section, bar.label, bar.this_year, bar.year_before] for bar in chart.bars]
+    return csv_text(["Section", "Measure", report.label, report.before_label], rows)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from lscb_portal.core import pagination, ratelimit
@@ -130,8 +131,10 @@ def _booking_state(found: Session) -> str:
     return "open"
 
 
+@never_cache
 def booked(request, pk: int):
-    """What happened after booking: confirmed, waiting, or waiting for the manager."""
+    """What happened after booking: confirmed, waiting, or waiting for the manager. Never stored: it names the
+    booker and the reference."""
     reference = request.session.get(BOOKED_SESSION_KEY)
     booking = (
         Booking.objects.select_related("session__course").filter(reference=reference, session_id=pk).first()

@@ -1,5 +1,6 @@
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from .ratelimit import RateLimited
@@ -15,6 +16,34 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class RequestLimitsMiddleware:
+    """Refuses what no page of the portal is for, before anything is read from the request.
+
+    - Methods other than GET, HEAD and POST answer 405 (OPTIONS and TRACE used to get the page).
+    - A body larger than ``MAX_REQUEST_BYTES`` (``MAX_STAFF_REQUEST_BYTES`` under /admin/, where
+      documents are uploaded) answers 413, so a large file posted to a public form is never
+      written to disk.
+    """
+
+    ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED_METHODS:
+            return HttpResponseNotAllowed(self.ALLOWED_METHODS)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        staff = request.path_info.startswith("/admin/")
+        limit = settings.MAX_STAFF_REQUEST_BYTES if staff else settings.MAX_REQUEST_BYTES
+        if length > limit:
+            return HttpResponse("The request is too large.", status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class PortalCSPMiddleware(CSPMiddleware):

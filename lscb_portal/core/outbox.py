@@ -41,21 +41,19 @@ Reading the outbox
 
 import base64
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q, QuerySet
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from procrastinate.exceptions import AlreadyEnqueued
 
+from . import links
 from .models import OutboxMessage, OutboxStatus, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -413,31 +411,10 @@ def delivery_problems(health: dict) -> list[str]:
 
 # --- Reading the outbox ---------------------------------------------------------------------------
 
-# URL arguments that grant access to whoever holds the link.
-SECRET_URL_KWARGS = frozenset({"token", "uidb64"})
-HIDDEN = "[link hidden]"
-_URL = re.compile(r"https?://[^\s<>\"']+")
-
 
 def redact_secret_links(text: str) -> str:
-    """``text`` with the signed part of every link to one of the portal's token pages replaced by HIDDEN."""
-
-    def hide(match: re.Match) -> str:
-        url = match.group(0)
-        parts = urlsplit(url)
-        try:
-            resolved = resolve(parts.path)
-        except Resolver404:
-            return url
-        path = parts.path
-        for name, value in resolved.kwargs.items():
-            if name in SECRET_URL_KWARGS and value:
-                path = path.replace(f"/{value}/", f"/{HIDDEN}/").replace(f"/{value}", f"/{HIDDEN}")
-        if path == parts.path:
-            return url
-        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-    return _URL.sub(hide, text)
+    """``text`` with the secret part of every link to one of the portal's token pages hidden (``links``)."""
+    return links.redact_secret_links(text)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ The security log
 
 import base64
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,9 +40,10 @@ from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from axes.signals import user_locked_out
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
+from django.middleware.csrf import rotate_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -165,9 +167,10 @@ def _throttled_until(device) -> datetime | None:
 
 
 def _finish_second_factor(request, device) -> None:
-    # A session that gains the admin gets a new key, as it does at login.
+    # A session that gains the admin gets a new key and a new CSRF token, as it does at login.
     otp_login(request, device)
     request.session.cycle_key()
+    rotate_token(request)
 
 
 def second_factor_verify(*, request, token: str) -> CodeCheck:
@@ -414,7 +417,12 @@ def _on_locked_out(sender, request=None, username=None, ip_address=None, **kwarg
     )
 
 
+SESSION_STARTED_KEY = "signed_in_at"
+
+
 def _on_logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED_KEY] = int(time.time())
     if user.is_staff:
         log_event("Staff login", user=user.pk, ip=log_ip(request))
 
@@ -428,13 +436,30 @@ def connect_signals() -> None:
 # --- Every admin response -----------------------------------------------------------------------
 
 
+def session_outlived(request) -> bool:
+    """True once a signed-in session is older than ``SESSION_ABSOLUTE_SECONDS``, however busy it was."""
+    started = request.session.get(SESSION_STARTED_KEY)
+    if started is None:
+        request.session[SESSION_STARTED_KEY] = int(time.time())
+        return False
+    return time.time() - started > settings.SESSION_ABSOLUTE_SECONDS
+
+
 class StaffSecurityMiddleware:
-    """Admin pages hold personal data: never stored by a browser or proxy. Refusals there are logged."""
+    """Admin pages hold personal data: never stored by a browser or proxy. Refusals there are logged.
+
+    A signed-in session ends after ``SESSION_ABSOLUTE_SECONDS`` whatever its activity (the idle limit
+    is ``SESSION_COOKIE_AGE``).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and session_outlived(request):
+            log_event("Session ended at its absolute lifetime", user=user.pk, ip=log_ip(request))
+            logout(request)
         response = self.get_response(request)
         if request.path_info.startswith(reverse("admin:index")):
             patch_cache_control(response, no_store=True, private=True)

@@ -14,7 +14,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from lscb_portal.core import ratelimit, subscriptions
 from lscb_portal.core.models import BoardSettings, Frequency, Subscriber
@@ -167,7 +167,7 @@ def _service_error(form: AlertChoicesForm, error: ValidationError) -> None:
     form.add_error(target, error.messages[0] if error.messages else UNKNOWN_LIST_ERROR)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
     groups = subscriptions.list_groups()
     wording = consent_text(BoardSettings.get_solo())
@@ -192,7 +192,7 @@ def subscribe(request):
     return render(request, "pages/alerts.html", {"form": form, "groups": groups})
 
 
-@require_GET
+@require_safe
 def check_email(request):
     return render(
         request,
@@ -201,7 +201,7 @@ def check_email(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_link(request):
     if request.method == "POST":
         ratelimit.check(request, "alerts.manage_link", email=request.POST.get("email", ""))
@@ -231,7 +231,7 @@ def bad_link(request, error: BadLink):
 
 
 @signed_link_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
     try:
         subscriber = subscriptions.subscriber_from_token(subscriptions.CONFIRM_PURPOSE, token)
@@ -262,7 +262,7 @@ def _subscribed_lists(subscriber: Subscriber) -> list[dict]:
 
 
 @signed_link_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request, token: str):
     try:
         subscriber = subscriptions.subscriber_from_token(subscriptions.MANAGE_PURPOSE, token)
@@ -304,7 +304,7 @@ def _csrf_failure(request):
 
 @csrf_exempt
 @signed_link_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
     """GET: a page with a button. POST: unsubscribe from ``?list=`` keys, or from everything.
 
@@ -349,6 +349,6 @@ def unsubscribe(request, token: str):
     return render(request, "pages/alerts_unsubscribe.html", context)
 
 
-@require_GET
+@require_safe
 def unsubscribed(request):
     return render(request, "pages/alerts_unsubscribed.html", {"everything": True})

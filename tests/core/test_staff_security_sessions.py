@@ -104,3 +104,32 @@ def test_the_admin_changelist_stays_within_its_query_budget(admin_client, django
     # session, user, groups filter, two counts, rows, board settings, session save: nothing for staff security
     with django_assert_max_num_queries(10):
         assert admin_client.get("/admin/auth/user/").status_code == 200
+
+
+def test_the_csrf_token_changes_when_the_second_factor_is_given(client, settings):
+    from tests.core.test_staff_security_two_factor import code_for
+
+    settings.STAFF_2FA_REQUIRED = True
+    device = TOTPDeviceFactory()
+    client.force_login(device.user)
+    client.get("/admin/two-factor/")
+    before = client.cookies[settings.CSRF_COOKIE_NAME].value
+
+    client.post("/admin/two-factor/", {"token": code_for(device)})
+
+    assert client.cookies[settings.CSRF_COOKIE_NAME].value != before
+
+
+def test_a_staff_session_ends_after_its_absolute_lifetime_however_busy(client, admin_user, settings):
+    settings.SESSION_ABSOLUTE_SECONDS = 8 * 3600
+    with time_machine.travel(START, tick=False):
+        client.force_login(admin_user)
+    for minutes in range(30, 8 * 60, 30):
+        with time_machine.travel(START + dt.timedelta(minutes=minutes), tick=False):
+            assert client.get(INDEX).status_code == 200
+    with time_machine.travel(START + dt.timedelta(hours=8, minutes=1), tick=False):
+        response = client.get(INDEX)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    assert "_auth_user_id" not in client.session

@@ -102,3 +102,29 @@ def test_the_issue_page_shows_the_type_and_size(client, db):
     html = client.get(document.article.issue.get_absolute_url()).content.decode()
     assert "Neglect toolkit" in html
     assert "(PDF, 77\xa0bytes)" in html
+
+
+@pytest.mark.parametrize(
+    "active",
+    [
+        b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
+        b"/AA << /O << /S /JavaScript /JS (x) >> >>",
+        b"/OpenAction << /S /Launch /F (cmd.exe) >>",
+        b"/Names << /JavaScript 3 0 R >>",
+        b"/OpenAction<</S/URI/URI(https://evil.example.com/)>>",
+    ],
+)
+def test_a_pdf_that_runs_something_when_opened_is_refused(db, active):
+    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog " + active + b" >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+    with pytest.raises(ValidationError, match="runs actions when it is opened"):
+        validate_document(upload("guidance.pdf", content))
+
+
+def test_pdfs_are_sent_sandboxed(client, db):
+    document = AttachmentFactory(article__issue=IssueFactory(published=True))
+
+    response = client.get(document.get_absolute_url())
+
+    assert read_streamed(response).startswith(b"%PDF-")
+    assert response["Content-Security-Policy"] == "sandbox"

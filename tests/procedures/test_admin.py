@@ -188,3 +188,24 @@ def test_editor_forms_render(editor_client):
     assert "Add a chapter text to this round" in round_page
     add_page = editor_client.get(pages[2]).content.decode()
     assert f'<option value="{draft.pk}" selected>Draft round</option>' in add_page
+
+
+def test_start_drafts_needs_the_right_to_add_versions(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user(username="viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__startswith="view_", content_type__app_label="procedures")
+    )
+    client.force_login(viewer)
+    chapter = publish_new_chapter(title="Neglect", slug="neglect", body="<h2>Signs</h2><p>Text.</p>")
+    update_round = UpdateRoundFactory(title="Open round")
+
+    page = client.get(reverse("admin:procedures_chapter_changelist")).content.decode()
+    client.post(
+        reverse("admin:procedures_chapter_changelist"),
+        {"action": "start_drafts", "_selected_action": [chapter.pk]},
+    )
+
+    assert "start_drafts" not in page
+    assert not ChapterVersion.objects.filter(update_round=update_round).exists()

@@ -17,6 +17,7 @@ from .bookings import (
     booking_cancel,
     booking_create,
     booking_transfer,
+    bookings_release_for_erasure,
     my_training_link_send,
 )
 from .charges import charge_due, charge_waive, charges_mark_invoiced
@@ -42,6 +43,7 @@ __all__ = [
     "booking_cancel",
     "booking_create",
     "booking_transfer",
+    "bookings_release_for_erasure",
     "certificate_available",
     "charge_due",
     "charge_waive",

@@ -165,6 +165,25 @@ def booking_cancel(
 
 
 @transaction.atomic
+def bookings_release_for_erasure(*, booking_ids, now: datetime.datetime | None = None) -> int:
+    """Free the places held by bookings about to be anonymised at their holder's request, and offer them on.
+
+    The person asked to be forgotten: no email to them and no charge. Returns how many were released.
+    """
+    now = now or timezone.now()
+    released = 0
+    live = Booking.objects.filter(pk__in=booking_ids, status__in=CANCELLABLE, session__starts_at__gt=now)
+    for booking in live.order_by("pk"):
+        session, booking = locking.lock_booking(booking)
+        if booking.status not in CANCELLABLE:
+            continue
+        end_booking(booking, EndReason.BOARD, now, "Ended when the person's data was erased")
+        offer_free_places(session, now)
+        released += 1
+    return released
+
+
+@transaction.atomic
 def booking_transfer(*, booking: Booking, colleague: Colleague, now: datetime.datetime | None = None) -> Booking:
     """Pass a confirmed place to a colleague from the same organisation. Returns the colleague's booking."""
     now = now or timezone.now()

@@ -1,8 +1,11 @@
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -19,6 +22,12 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         if user is None:
             user = User(username="admin", email="admin@example.org")
+        if not settings.DEBUG:
+            # Outside development the demo administrator is a real superuser: the password rules apply.
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise CommandError(f"DEMO_ADMIN_PASSWORD is too weak: {' '.join(error.messages)}") from None
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(password)
         user.save()

@@ -24,7 +24,12 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"{email!r} is not an email address.") from exc
         if not yes and options.get("interactive", True):
-            answer = input(f"Erase everything held about {email}? This cannot be undone. Type 'yes' to go on: ")
+            try:
+                answer = input(f"Erase everything held about {email}? This cannot be undone. Type 'yes' to go on: ")
+            except EOFError:
+                raise CommandError(
+                    "Nothing was erased: there is no terminal to confirm on. Run it again with --yes."
+                ) from None
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing was erased.")
         counts = erase_personal_data(email=email)
