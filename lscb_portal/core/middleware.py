@@ -36,7 +36,7 @@ class RequestLimitsMiddleware:
         if request.method not in self.ALLOWED_METHODS:
             return HttpResponseNotAllowed(self.ALLOWED_METHODS)
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(request.headers.get("content-length") or 0)
         except ValueError:
             length = 0
         staff = request.path_info.startswith("/admin/")
