@@ -414,7 +414,9 @@ TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48)
 TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 3)
 TRAINING_NEEDS_KEPT_DAYS = PRIVACY_NEEDS_KEPT_DAYS
 TRAINING_MY_LINK_DAYS = 3
-RATE_LIMITS["training.book"] = {"email": (10, 3600), "ip": (300, 3600)}
+# Booking: tight per email (3 in 10 minutes, 10 a day); per client address a burst limit (10 a minute: a script
+# filling a programme, not a council's training coordinator) beside a generous hourly one.
+RATE_LIMITS["training.book"] = {"email": [(3, 600), (10, 86400)], "ip": [(10, 60), (100, 3600)]}
 RATE_LIMITS["training.my"] = {"email": (5, 3600), "ip": (300, 3600)}
 # The impact evaluation is emailed TRAINING_EVALUATION_AFTER_DAYS after a session (the certificate follows it);
 # its link works for TRAINING_EVALUATION_LINK_DAYS.

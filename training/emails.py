@@ -59,6 +59,17 @@ def booking_confirmed(booking: Booking) -> None:
     )
 
 
+def already_booked(booking: Booking, *, sent_at_key: str) -> None:
+    """Someone tried to book again with this address: its holder gets the details, the page shows none."""
+    _send(
+        template="already_booked",
+        to=booking.email,
+        subject=f"Your booking: {booking.session.course.title} ({booking.reference})",
+        dedupe_key=f"training.already_booked:{booking.reference}:{sent_at_key}",
+        context=_booking_context(booking),
+    )
+
+
 def waiting_list_joined(booking: Booking) -> None:
     _send(
         template="waiting",

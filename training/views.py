@@ -101,6 +101,8 @@ def session(request, pk: int):
                     eligibility_confirmed=form.cleaned_data.get("eligibility", False),
                 )
             except services.BookingRefused as refused:
+                if isinstance(refused, services.AlreadyBooked):
+                    services.booking_details_resend(booking=refused.booking)
                 _add_refusal(form, refused)
             else:
                 request.session[BOOKED_SESSION_KEY] = booking.reference

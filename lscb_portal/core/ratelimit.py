@@ -9,7 +9,8 @@ the form, so that bad attempts count too::
 
 Each scope has a tight limit per email address and a generous one per IP address (a whole
 council may reach the portal from one address). ``settings.RATE_LIMITS`` can set a scope's
-limits; ``settings.RATE_LIMIT_SCALE`` multiplies them all (load tests raise it, 0 turns the
+limits, a kind taking one window ``(count, seconds)`` or several (``[(10, 60), (100, 3600)]``:
+a burst limit beside an hourly one); ``settings.RATE_LIMIT_SCALE`` multiplies them all (load tests raise it, 0 turns the
 limits off). A request over a limit raises ``RateLimited``; ``RateLimitMiddleware`` answers
 it with the 429 page and a Retry-After header.
 
@@ -54,13 +55,23 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def limits_for(scope: str) -> dict[str, Limit]:
-    """A scope's limits: the defaults, overridden by ``settings.RATE_LIMITS[scope]`` ({kind: (count, seconds)})."""
+def limits_for(scope: str) -> dict[str, Limit | tuple[Limit, ...]]:
+    """A scope's limits: the defaults, overridden by ``settings.RATE_LIMITS[scope]``.
+
+    Each kind is ``(count, seconds)``, or a list of them for several windows at once.
+    """
     configured = getattr(settings, "RATE_LIMITS", {}).get(scope, {})
-    limits = dict(DEFAULT_LIMITS)
+    limits: dict[str, Limit | tuple[Limit, ...]] = dict(DEFAULT_LIMITS)
     for kind, value in configured.items():
-        limits[kind] = value if isinstance(value, Limit) else Limit(*value)
+        if isinstance(value, list):
+            limits[kind] = tuple(window if isinstance(window, Limit) else Limit(*window) for window in value)
+        else:
+            limits[kind] = value if isinstance(value, Limit) else Limit(*value)
     return limits
+
+
+def _windows(limit: Limit | tuple[Limit, ...]) -> tuple[Limit, ...]:
+    return limit if isinstance(limit, tuple) else (limit,)
 
 
 def client_ip(request) -> str:
@@ -91,9 +102,9 @@ def mask_email(email: str) -> str:
     return f"{local[0]}***@{domain[:100]}"
 
 
-def _bucket(scope: str, kind: str, value: str) -> str:
+def _bucket(scope: str, kind: str, value: str, seconds: int) -> str:
     digest = hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{scope[:150]}:{kind}:{digest}"
+    return f"{scope[:140]}:{kind}:{seconds}:{digest}"
 
 
 def _counter_model():
@@ -116,13 +127,14 @@ def _hit(bucket: str, window_start: datetime) -> int:
         return cursor.fetchone()[0]
 
 
-def _count(*, scope: str, kind: str, value: str, limit: Limit, scale: float, now: datetime) -> None:
-    allowed = max(1, math.ceil(limit.count * scale))
-    start = int(now.timestamp()) // limit.seconds * limit.seconds
-    window_start = datetime.fromtimestamp(start, tz=UTC)
-    if _hit(_bucket(scope, kind, value), window_start) > allowed:
-        retry_after = max(1, start + limit.seconds - math.floor(now.timestamp()))
-        raise RateLimited(scope=scope, kind=kind, retry_after=retry_after)
+def _count(*, scope: str, kind: str, value: str, limit, scale: float, now: datetime) -> None:
+    for window in _windows(limit):
+        allowed = max(1, math.ceil(window.count * scale))
+        start = int(now.timestamp()) // window.seconds * window.seconds
+        window_start = datetime.fromtimestamp(start, tz=UTC)
+        if _hit(_bucket(scope, kind, value, window.seconds), window_start) > allowed:
+            retry_after = max(1, start + window.seconds - math.floor(now.timestamp()))
+            raise RateLimited(scope=scope, kind=kind, retry_after=retry_after)
 
 
 def check(request, scope: str, *, email: str | None = None) -> None:

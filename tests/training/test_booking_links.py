@@ -242,6 +242,7 @@ def test_my_training_lists_upcoming_waiting_offered_and_past_bookings(client):
 
 
 def test_the_my_training_link_expires_after_three_days(client):
+    BookingFactory(email="priya@riverside.example.org")
     token = links.my_training_token("priya@riverside.example.org")
 
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3, minutes=1)):

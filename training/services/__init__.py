@@ -16,6 +16,7 @@ from .bookings import (
     Colleague,
     booking_cancel,
     booking_create,
+    booking_details_resend,
     booking_transfer,
     bookings_release_for_erasure,
     my_training_link_send,
@@ -23,7 +24,7 @@ from .bookings import (
 from .charges import charge_due, charge_waive, charges_mark_invoiced
 from .evaluations import EvaluationAnswers, certificate_available, evaluation_submit, evaluations_send
 from .organisations import organisation_for_name, organisation_merge
-from .refusals import ActionRefused, BookingRefused
+from .refusals import ActionRefused, AlreadyBooked, BookingRefused
 from .reminders import reminders_send
 from .retention import needs_delete_expired
 from .sessions import attendees_email, session_cancel, session_set_capacity
@@ -33,6 +34,7 @@ __all__ = [
     "CANCELLABLE",
     "MARKABLE",
     "ActionRefused",
+    "AlreadyBooked",
     "Attendee",
     "BookingRefused",
     "Colleague",
@@ -42,6 +44,7 @@ __all__ = [
     "attendees_email",
     "booking_cancel",
     "booking_create",
+    "booking_details_resend",
     "booking_transfer",
     "bookings_release_for_erasure",
     "certificate_available",

@@ -12,7 +12,7 @@ from .. import emails
 from ..models import Booking, BookingNeeds, BookingStatus, ChargeReason, EndReason, Session, SessionStatus
 from . import locking
 from .charges import raise_charge
-from .refusals import BookingRefused
+from .refusals import AlreadyBooked, BookingRefused
 from .transitions import end_booking, hold_until, save_with_reason
 from .waitinglist import offer_free_places
 
@@ -40,6 +40,12 @@ class Colleague:
 
 def _normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def _mailbox(email: str) -> str:
+    """The mailbox an address reaches: lower case, without a ``+tag`` (``me+boss@x`` reaches ``me@x``)."""
+    local, _, domain = _normalise_email(email).rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 def _check_session_bookable(session: Session, now: datetime.datetime) -> None:
@@ -78,11 +84,17 @@ def booking_create(
         raise BookingRefused(
             "Enter your manager's email address: this course needs their approval.", field="manager_email"
         )
+    if attendee.manager_email and _mailbox(attendee.manager_email) == _mailbox(email):
+        raise BookingRefused(
+            "Your manager’s email address must be your manager’s own address, not yours.", field="manager_email"
+        )
     existing = session.bookings.live().for_email(email).first()
     if existing is not None:
-        raise BookingRefused(
-            f"{email} already has a booking for this session (reference {existing.reference}). "
-            "Use the link in your email to manage it, or ask for it again on the My training page.",
+        # Whoever typed the address may not be its owner: the details go to the address, never on the page.
+        raise AlreadyBooked(
+            f"{email} already has a booking for this session. We have emailed {email} its details and the link "
+            "to manage it.",
+            booking=existing,
             field="email",
         )
     cap = session.places_per_organisation
@@ -162,6 +174,16 @@ def booking_cancel(
     emails.booking_cancelled(booking)
     offer_free_places(session, now)
     return booking
+
+
+@transaction.atomic
+def booking_details_resend(*, booking: Booking, now: datetime.datetime | None = None) -> None:
+    """Email a booking's details and link to its own address (someone tried to book it again).
+
+    At most once an hour for a booking, however often it is asked for.
+    """
+    now = now or timezone.now()
+    emails.already_booked(booking, sent_at_key=str(int(now.timestamp()) // 3600))
 
 
 @transaction.atomic
