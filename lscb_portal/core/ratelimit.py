@@ -10,8 +10,8 @@ the form, so that bad attempts count too::
 Each scope has a tight limit per email address and a generous one per IP address (a whole
 council may reach the portal from one address). ``settings.RATE_LIMITS`` can set a scope's
 limits, a kind taking one window ``(count, seconds)`` or several (``[(10, 60), (100, 3600)]``:
-a burst limit beside an hourly one); ``settings.RATE_LIMIT_SCALE`` multiplies them all (load tests raise it, 0 turns the
-limits off). A request over a limit raises ``RateLimited``; ``RateLimitMiddleware`` answers
+a burst limit beside an hourly one); ``settings.RATE_LIMIT_SCALE`` multiplies them all (load
+tests raise it, 0 turns the limits off). A request over a limit raises ``RateLimited``; ``RateLimitMiddleware`` answers
 it with the 429 page and a Retry-After header.
 
 Counters live in fixed windows: one row per bucket and window, incremented with a single
