@@ -1,30 +1,23 @@
-"""Reads of newsletter data shared with views, feeds, the home page, site search and email digests.
+"""Reads of newsletter data shared with views, feeds, the home page and email digests.
 
 Everything here starts from ``Issue.objects.published()`` or
 ``Article.objects.published()``, so nothing unpublished or not yet due leaks.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
     Count,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
-    TextField,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Concat, ExtractYear, Replace
+from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
-from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
-
-from lscb_portal.core.search import SearchResult, SearchSource, clean_query, merge_results
 
 from .models import Article, Issue, IssueBlock, Series
 
@@ -175,56 +168,6 @@ def topics() -> QuerySet[Tag]:
         .annotate(article_count=Count("article", distinct=True))
         .order_by("name")
     )
-
-
-def _without_angle_brackets(expression):
-    """Postgres's headline parser reads "<…>" as markup and drops what follows "<script>"; the stored
-    text is plain, so angle brackets are only ever words and may become spaces in a snippet."""
-    return Replace(Replace(expression, Value("<"), Value(" ")), Value(">"), Value(" "))
-
-
-def _article_source() -> SearchSource:
-    return SearchSource(
-        kind="Newsletter article",
-        queryset=Article.objects.published().select_related("issue__series"),
-        date="issue__issue_date",
-        headline_field=_without_angle_brackets(Concat("summary", Value(" "), "body_text", output_field=TextField())),
-    )
-
-
-def _issue_source() -> SearchSource:
-    return SearchSource(
-        kind="Newsletter issue",
-        queryset=Issue.objects.published().select_related("series"),
-        title=lambda issue: f"{issue.series.title}: {issue.label}",
-        date="issue_date",
-        headline_field=_without_angle_brackets(F("foreword_text")),
-    )
-
-
-def search_sources() -> list[SearchSource]:
-    """What the site search may find in the newsletters (for core.search.paginate_results)."""
-    return [_article_source(), _issue_source()]
-
-
-@dataclass(frozen=True)
-class ArticleHit:
-    article: Article
-    snippet: SafeString
-
-
-def search_articles(q: str, *, limit: int = 50) -> list[ArticleHit]:
-    """Published articles matching ``q`` (websearch syntax: "quoted phrases", or, -not), title matches first."""
-    articles = _article_source().search(clean_query(q))[:limit]
-    return [ArticleHit(article=article, snippet=mark_safe(article.snippet)) for article in articles]  # noqa: S308
-
-
-def search(q: str, *, limit: int = 20) -> list[SearchResult]:
-    """Newsletter articles and issues matching ``q``, in the shape the site search merges."""
-    q = clean_query(q)
-    if not q:
-        return []
-    return merge_results(*(source.results(q, limit=limit) for source in search_sources()), limit=limit)
 
 
 def issues_published_between(*, series_slug: str, since: datetime, until: datetime) -> list[Issue]:

@@ -10,11 +10,16 @@ from django.views.decorators.http import require_POST
 from lscb_portal.core import ratelimit, security
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.models import BoardSettings
+from lscb_portal.core.search import SearchResults
 
 from . import blocks, links, selectors, services
 from .documents import DocumentType
 from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm
 from .models import Attachment, Issue, Series
+from .search import sources as search_sources
+
+# The search page lists the best this many matches.
+SEARCH_LIMIT = 50
 
 
 def can_preview(user) -> bool:
@@ -182,9 +187,8 @@ def topic(request, tag: str):
 
 
 def search(request):
-    query = selectors.clean_query(request.GET.get("q", ""))
-    hits = selectors.search_articles(query) if query else []
-    return render(request, "newsletters/search.html", {"query": query, "hits": hits})
+    results = SearchResults(request.GET.get("q", ""), search_sources(), limit=SEARCH_LIMIT, depth=SEARCH_LIMIT)
+    return render(request, "newsletters/search.html", {"query": results.q, "results": results})
 
 
 def contribute(request):

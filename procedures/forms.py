@@ -7,7 +7,7 @@ from django import forms
 
 from lscb_portal.core.search import MAX_QUERY_LENGTH
 
-from .selectors import normalise_code
+from .printcodes import normalise_code
 
 
 class SearchForm(forms.Form):

@@ -1,24 +1,18 @@
-"""Reads of the manual shared by views, feeds, emails, the home page, the site search and newsletters.
+"""Reads of the manual for its pages, feeds and emails, the home page and newsletters: rounds and their
+amendments, the contents, chapters and their history.
 
-Everything here shows only what published rounds made live.
+Everything here shows only what published rounds made live. What a printed code says now is in
+``printcodes``; what readers can search for is in ``search``.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from lscb_portal.core.models import read_singleton
-from lscb_portal.core.richtext import plain_text
-from lscb_portal.core.search import CONFIG, SearchResult, SearchSource
-from lscb_portal.core.search import clean_query as base_clean_query
 
-from .anchors import headings
 from .models import (
     Amendment,
     AmendmentKind,
@@ -118,16 +112,6 @@ def latest_round() -> UpdateRound | None:
     return UpdateRound.objects.latest_published()
 
 
-def amendments_between(start: datetime, end: datetime) -> list[Amendment]:
-    """Amendments published in [start, end), oldest round first: for the newsletters' "procedures updated" block."""
-    return list(
-        Amendment.objects.published()
-        .filter(update_round__published_at__gte=start, update_round__published_at__lt=end)
-        .select_related("chapter", "update_round")
-        .order_by("update_round__published_at", "position", "id")
-    )
-
-
 @dataclass(frozen=True)
 class HomeBlock:
     update_round: UpdateRound | None
@@ -160,6 +144,38 @@ def home_block() -> HomeBlock:
         updated_chapters=len(amendments) - new_chapters,
         next_update=read_singleton(Manual).next_update,
     )
+
+
+def amendments_published_in(
+    *, windows: list[tuple[datetime | None, datetime]] = (), round_ids: list[int] = ()
+) -> list[Amendment]:
+    """Published amendments whose round went live in any of ``windows`` ([start, end); a start of None
+    means from the first round) or that belong to one of the published rounds ``round_ids``.
+
+    One query however many windows and rounds, oldest round first; the caller sorts them out by
+    ``amendment.update_round``.
+    """
+    condition = Q()
+    for start, end in windows:
+        window = Q(update_round__published_at__lt=end)
+        if start is not None:
+            window &= Q(update_round__published_at__gte=start)
+        condition |= window
+    if round_ids:
+        condition |= Q(update_round_id__in=list(round_ids))
+    if not condition:
+        return []
+    return list(
+        Amendment.objects.published()
+        .filter(condition)
+        .select_related("chapter", "update_round")
+        .order_by("update_round__published_at", "position", "id")
+    )
+
+
+def rounds_for_choosing():
+    """Published rounds, newest first, for other apps' pickers (e.g. a newsletter's procedures block)."""
+    return UpdateRound.objects.published().order_by("-published_at")
 
 
 # ------------------------------------------------------------------ contents
@@ -253,219 +269,3 @@ def version_as_at(chapter: Chapter, day) -> ChapterVersion | None:
     """The version of the chapter in force at the end of ``day`` (a date), or None if not yet published."""
     end_of_day = timezone.make_aware(datetime.combine(day, time.max))
     return ChapterVersion.objects.in_force(end_of_day).filter(chapter=chapter).select_related("update_round").first()
-
-
-@dataclass(frozen=True)
-class PrintCheck:
-    version: ChapterVersion
-    chapter: Chapter
-    is_current: bool
-    later: list  # amendments to the chapter published since the printed version
-
-
-def print_check(code: str) -> PrintCheck | None:
-    """What a code printed at the foot of a chapter says now: current, or what has changed since."""
-    code = normalise_code(code)
-    if not code:
-        return None
-    version = (
-        ChapterVersion.objects.published().select_related("chapter", "update_round").filter(print_code=code).first()
-    )
-    if version is None:
-        return None
-    chapter = version.chapter
-    is_current = chapter.current_version_id == version.pk and chapter.status == ChapterStatus.CURRENT
-    later = list(
-        Amendment.objects.published()
-        .filter(chapter=chapter, update_round__published_at__gt=version.update_round.published_at)
-        .select_related("update_round")
-        .order_by("update_round__published_at")
-    )
-    return PrintCheck(version=version, chapter=chapter, is_current=is_current, later=later)
-
-
-def normalise_code(code: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", (code or "").upper())[:12]
-
-
-def format_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}" if code and len(code) == 8 else code or ""
-
-
-# -------------------------------------------------------------------- search
-
-SEARCH_LIMIT = 50
-# Markers Postgres puts around matched words; escaped text then gets <mark>.
-_START, _STOP = "\u2045", "\u2046"
-
-
-def clean_query(q: str | None) -> str:
-    """The base's clean query, without the characters this module uses to mark matches."""
-    return base_clean_query((q or "").replace(_START, " ").replace(_STOP, " "))
-
-
-def _snippet(headline: str) -> str:
-    return mark_safe(escape(headline or "").replace(_START, "<mark>").replace(_STOP, "</mark>"))
-
-
-def _marked_words(headline: str) -> list[str]:
-    return [word.lower() for word in re.findall(f"{_START}(.*?){_STOP}", headline or "")]
-
-
-_SECTION_SPLIT = re.compile(r"(?=<h[2-4][\s>])", re.I)
-
-
-def _anchor_for(version: ChapterVersion, heading_headline: str, body_headline: str) -> str:
-    """The anchor of the section where the words matched: a matching heading, else the first section holding them."""
-    found = headings(version.body)
-    for word in _marked_words(heading_headline):
-        for heading in found:
-            if word in heading.text.lower():
-                return heading.anchor
-    words = _marked_words(body_headline)
-    if not words:
-        return ""
-    parts = _SECTION_SPLIT.split(version.body)
-    # parts[0] is the text before the first heading; parts[i] starts with heading i - 1.
-    for index, part in enumerate(parts):
-        text = plain_text(part).lower()
-        if any(word in text for word in words):
-            return found[index - 1].anchor if index > 0 and index - 1 < len(found) else ""
-    return ""
-
-
-@dataclass(frozen=True)
-class Hit:
-    result: SearchResult
-    tier: int  # 0: title, heading, summary or key word match; 1: body only
-    section: str  # the section's name when the link goes to one
-
-
-def search_hits(q: str, *, limit: int = SEARCH_LIMIT) -> list[Hit]:
-    """Chapters and glossary terms matching ``q``: title and heading matches first, then the body.
-
-    Two queries whatever the size of the manual.
-    """
-    q = clean_query(q)
-    if not q:
-        return []
-    query = SearchQuery(q, search_type="websearch", config=CONFIG)
-    marks = {"start_sel": _START, "stop_sel": _STOP, "config": CONFIG}
-    chapters = (
-        ChapterVersion.objects.searchable()
-        .filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            # ts_rank weights run {D, C, B, A}: only title, old titles, headings, summary and key words count.
-            top_rank=SearchRank(F("search_vector"), query, weights=[0, 0, 1, 1]),
-            body_headline=SearchHeadline("body_text", query, max_words=35, min_words=15, **marks),
-            heading_headline=SearchHeadline("headings_text", query, highlight_all=True, **marks),
-            summary_headline=SearchHeadline("summary", query, highlight_all=True, **marks),
-        )
-        .annotate(tier=Case(When(top_rank__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .select_related("chapter")
-        .order_by("tier", "-rank", "title")[:limit]
-    )
-    terms = (
-        GlossaryTerm.objects.filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            top_rank=SearchRank(F("search_vector"), query, weights=[0, 0, 0, 1]),
-            headline=SearchHeadline("definition", query, highlight_all=True, **marks),
-        )
-        .order_by("-rank", "term")[:limit]
-    )
-    hits: list[Hit] = []
-    for version in chapters:
-        anchor = _anchor_for(version, version.heading_headline, version.body_headline)
-        in_body = _START in (version.body_headline or "")
-        snippet = version.body_headline if in_body or not version.summary else version.summary_headline
-        section = next((heading for heading in headings(version.body) if heading.anchor == anchor), None)
-        url = version.chapter.get_absolute_url() + (f"#{anchor}" if anchor else "")
-        result = SearchResult(
-            kind="Procedure",
-            title=version.title,
-            url=url,
-            snippet=_snippet(snippet),
-            date=version.chapter.updated_at,
-            rank=float(version.rank) + (1.0 if version.tier == 0 else 0.0),
-            tier=1 if version.tier == 0 else 0,
-        )
-        hits.append(
-            Hit(result=result, tier=version.tier, section=f"{section.number} {section.text}" if section else "")
-        )
-    for term in terms:
-        result = SearchResult(
-            kind="Glossary",
-            title=term.term,
-            url=term.get_absolute_url(),
-            snippet=_snippet(term.headline),
-            date=None,
-            rank=float(term.rank) + (1.0 if term.top_rank > 0 else 0.0),
-            tier=1 if term.top_rank > 0 else 0,
-        )
-        hits.append(Hit(result=result, tier=0 if term.top_rank > 0 else 1, section=""))
-    hits.sort(key=lambda hit: (hit.tier, -hit.result.rank))
-    return hits[:limit]
-
-
-def search(q: str, *, limit: int = 20) -> list[SearchResult]:
-    """For the site search: matching chapters and glossary terms as SearchResult items, best first.
-
-    ``tier`` is 1 for a match in a title, old title, heading, summary or key word (the base's convention);
-    ``rank`` also carries that boost for callers that merge by rank alone.
-    """
-    return [hit.result for hit in search_hits(q, limit=limit)]
-
-
-def search_sources() -> list[SearchSource]:
-    """The manual's searchable rows for ``core.search.paginate_results`` (the site search's paged merge)."""
-    return [
-        SearchSource(
-            kind="Procedure",
-            queryset=ChapterVersion.objects.searchable().select_related("chapter"),
-            title="title",
-            date="chapter__updated_at",
-            url=lambda version: version.chapter.get_absolute_url(),
-            headline_field="body_text",
-        ),
-        SearchSource(
-            kind="Procedures glossary",
-            queryset=GlossaryTerm.objects.all(),
-            title="term",
-            url=lambda term: term.get_absolute_url(),
-            headline_field="definition",
-        ),
-    ]
-
-
-def amendments_published_in(
-    *, windows: list[tuple[datetime | None, datetime]] = (), round_ids: list[int] = ()
-) -> list[Amendment]:
-    """Published amendments whose round went live in any of ``windows`` ([start, end); a start of None
-    means from the first round) or that belong to one of the published rounds ``round_ids``.
-
-    One query however many windows and rounds, oldest round first; the caller sorts them out by
-    ``amendment.update_round``.
-    """
-    condition = Q()
-    for start, end in windows:
-        window = Q(update_round__published_at__lt=end)
-        if start is not None:
-            window &= Q(update_round__published_at__gte=start)
-        condition |= window
-    if round_ids:
-        condition |= Q(update_round_id__in=list(round_ids))
-    if not condition:
-        return []
-    return list(
-        Amendment.objects.published()
-        .filter(condition)
-        .select_related("chapter", "update_round")
-        .order_by("update_round__published_at", "position", "id")
-    )
-
-
-def rounds_for_choosing():
-    """Published rounds, newest first, for other apps' pickers (e.g. a newsletter's procedures block)."""
-    return UpdateRound.objects.published().order_by("-published_at")

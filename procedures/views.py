@@ -10,15 +10,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from lscb_portal.core.links import absolute_url
-from lscb_portal.core.search import MAX_QUERY_LENGTH
+from lscb_portal.core.search import SearchResults, query_was_cut
 
-from . import selectors
+from . import printcodes, selectors
 from .anchors import headings, number_headings
 from .forms import AsAtForm, SearchForm, VerifyForm
 from .models import GlossaryTerm, Manual
 from .rendering import compare, display_html, link_glossary
+from .search import sources as search_sources
 
 PRINT_VALID_FOR = timedelta(hours=72)
+# The search page lists the best this many matches.
+SEARCH_LIMIT = 50
 
 
 def _chapter_or_redirect(request, slug: str, view_name: str):
@@ -154,9 +157,9 @@ def print_view(request, slug):
         "toc": headings(version.body),
         "printed_at": printed_at,
         "valid_until": printed_at + PRINT_VALID_FOR,
-        "code": selectors.format_code(version.print_code),
+        "code": printcodes.format_code(version.print_code),
         "verify_url": absolute_url(
-            reverse("procedures:verify", kwargs={"code": selectors.format_code(version.print_code)})
+            reverse("procedures:verify", kwargs={"code": printcodes.format_code(version.print_code)})
         ),
     }
     response = render(request, "procedures/print.html", context)
@@ -169,17 +172,17 @@ def print_view(request, slug):
 def verify_start(request):
     form = VerifyForm(request.GET or None)
     if form.is_valid():
-        return redirect("procedures:verify", code=selectors.format_code(form.cleaned_data["code"]))
+        return redirect("procedures:verify", code=printcodes.format_code(form.cleaned_data["code"]))
     return render(request, "procedures/verify_start.html", {"form": form})
 
 
 @require_safe
 def verify(request, code):
-    check = selectors.print_check(code)
+    check = printcodes.print_check(code)
     if check is None:
         form = VerifyForm(initial={"code": code})
         return render(request, "procedures/verify_unknown.html", {"code": code, "form": form}, status=404)
-    context = {"check": check, "code": selectors.format_code(check.version.print_code)}
+    context = {"check": check, "code": printcodes.format_code(check.version.print_code)}
     response = render(request, "procedures/verify.html", context)
     response["Cache-Control"] = "no-cache"
     return response
@@ -225,15 +228,13 @@ def archive(request):
 def search(request):
     form = SearchForm(request.GET or None)
     raw = request.GET.get("q", "")
-    query = selectors.clean_query(raw)
-    hits = selectors.search_hits(query) if query else []
+    results = SearchResults(raw, search_sources(), limit=SEARCH_LIMIT, depth=SEARCH_LIMIT)
     context = {
         "form": form,
-        "query": query,
+        "query": results.q,
         "searched": "q" in request.GET,
-        "hits": hits,
-        "limit": selectors.SEARCH_LIMIT,
-        "truncated": len(raw) > MAX_QUERY_LENGTH,
-        "site_search_url": reverse("pages:search") + "?" + urlencode({"q": query}),
+        "results": results,
+        "truncated": query_was_cut(raw),
+        "site_search_url": reverse("pages:search") + "?" + urlencode({"q": results.q}),
     }
     return render(request, "procedures/search.html", context)

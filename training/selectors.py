@@ -1,4 +1,4 @@
-"""Reads of the training programme shared with other code (pages, newsletters, site search).
+"""Reads of the training programme shared with other code (pages, newsletters).
 
 Each returns a fixed number of queries whatever the number of sessions and bookings.
 """
@@ -8,12 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from taggit.models import Tag
-
-from lscb_portal.core.search import SearchResult, SearchSource
 
 from .models import Booking, BookingStatus, Course, Session, SessionStatus
 
@@ -146,22 +143,6 @@ def _has_evaluation(booking: Booking) -> bool:
         return booking.evaluation is not None
     except Booking.evaluation.RelatedObjectDoesNotExist:
         return False
-
-
-def search_source() -> SearchSource:
-    """Published courses, in the base's search shape: title matches first, a snippet from the summary and aims."""
-    return SearchSource(
-        kind="Training course",
-        queryset=Course.objects.published(),
-        headline_field=Concat(
-            "summary", Value(" "), "aims_text", Value(" "), "outcomes_text", output_field=TextField()
-        ),
-    )
-
-
-def search(q: str, *, limit: int = 20) -> list[SearchResult]:
-    """Published courses matching ``q``, ranked as the site search ranks them. Any input is answered."""
-    return search_source().results(q, limit=limit)
 
 
 @dataclass(frozen=True)

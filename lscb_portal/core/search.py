@@ -6,15 +6,16 @@ index, and plain-text copies of its rich text for the vector and the snippets.
 
 ``search(queryset, q)`` filters, ranks and annotates a queryset: matches in the
 title, headings or summary (tier 1) come before matches in the body only
-(tier 0), then by ``ts_rank``. ``SearchSource`` describes one app's searchable
-queryset; ``SearchResults``/``paginate_results`` merge several sources into one
-ordered, paginated list of ``SearchResult`` for the site search, computing
-snippets only for the page shown.
+(tier 0), then by ``ts_rank``. Each app exports a ``SearchSource`` for each kind
+of thing it lets readers find; ``SearchResults`` merges any of them into one
+ordered list of ``SearchResult``, computing snippets only for the rows shown.
+The site search and each app's own search page read the same sources through
+it, so a thing is found, ranked and shown alike wherever it is searched for.
 """
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
@@ -28,7 +29,6 @@ from django.contrib.postgres.search import (
     SearchVectorExact,
     SearchVectorField,
 )
-from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Value, When, Window
 from django.utils.safestring import mark_safe
@@ -52,6 +52,10 @@ MAX_RESULTS = 1000
 # they become <mark>. Control characters, removed from queries and from the text
 # before the headline is made, so they can only come from Postgres.
 _START, _STOP = "\x02", "\x03"
+# Postgres's headline parser reads "<…>" as markup: it drops "<script>" and what follows it, so a text
+# that speaks of "<script>" lost its words and its highlight. Angle brackets stand in as these
+# (which its parser counts as spaces) while the headline is made, and come back escaped.
+_LT, _GT = "\x04", "\x05"
 
 
 def weighted_vector(*, a: list[str], b: list[str] = (), c: list[str] = ()):
@@ -90,15 +94,17 @@ def search_vector_index(*, name: str, field: str = "search_vector") -> GinIndex:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One hit, in the shape the site search merges across apps."""
+    """One hit, in the one shape every search page shows, whichever app it comes from."""
 
-    kind: str  # "Newsletter article", "Procedure", "Course"…
+    kind: str  # "Newsletter article", "Procedure", "Training course"…
     title: str
     url: str
     snippet: str  # safe HTML: escaped text with <mark> around matches
     date: date | datetime | None
     rank: float
     tier: int = 0  # 1 when the title, headings or summary matched; sorts before rank
+    context: str = ""  # where it is: the issue an article is in, the section of a chapter that matched
+    date_label: str = ""  # the date as readers know it ("March 2018"), when not the date itself
 
 
 # websearch_to_tsquery reads a "-" where a word may start as "not", skipping spaces and the characters
@@ -113,14 +119,23 @@ def _one_not_at_most(row: re.Match) -> str:
     return " -" if row.group().count("-") % 2 else " "
 
 
-def clean_query(q: Any) -> str:
-    """Any input as a query Postgres accepts: no NUL or control characters, single spaces, no row of more
-    than one "-" before a word, 200 characters."""
+def _tidy_query(q: Any) -> str:
     if q is None:
         return ""
     text = "".join(" " if unicodedata.category(char) in {"Cc", "Cs"} else char for char in str(q))
     text = _NOT_ROW.sub(_one_not_at_most, " ".join(text.split()))
-    return " ".join(" ".join(text.split())[:MAX_QUERY_LENGTH].split())
+    return " ".join(text.split())
+
+
+def clean_query(q: Any) -> str:
+    """Any input as a query Postgres accepts: no NUL or control characters, single spaces, no row of more
+    than one "-" before a word, 200 characters."""
+    return " ".join(_tidy_query(q)[:MAX_QUERY_LENGTH].split())
+
+
+def query_was_cut(q: Any) -> bool:
+    """Whether ``clean_query`` kept only the first 200 characters of ``q`` (a page should say so)."""
+    return len(_tidy_query(q)) > MAX_QUERY_LENGTH
 
 
 def search_query(q: str) -> SearchQuery:
@@ -173,8 +188,8 @@ class Snippet(Func):
             f"MinWords={max(1, per_passage // 2)}, ShortWord=3, MaxFragments=2, "
             'FragmentDelimiter=" … "'
         )
-        plain_sql = f"translate(COALESCE({text_sql}, ''), %s, '')"
-        plain_params = (*text_params, _START + _STOP)
+        plain_sql = f"translate(COALESCE({text_sql}, ''), %s, %s)"
+        plain_params = (*text_params, "<>" + _START + _STOP + _LT + _GT, _LT + _GT)
         limit = SNIPPET_OPENING_CHARS
         opening_sql = (
             f"CASE WHEN length({plain_sql}) > {limit} "
@@ -204,8 +219,8 @@ class Snippet(Func):
         )
         for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("''", "&#x27;")):
             sql = f"replace({sql}, '{character}', '{entity}')"
-        sql = f"replace(replace({sql}, %s, '<mark>'), %s, '</mark>')"
-        return sql, (*params, _START, _STOP)
+        sql = f"replace(replace(replace(replace({sql}, %s, '<mark>'), %s, '</mark>'), %s, '&lt;'), %s, '&gt;')"
+        return sql, (*params, _START, _STOP, _LT, _GT)
 
 
 def search(
@@ -271,17 +286,18 @@ def _value(obj, path: str | Callable | None):
 
 @dataclass(frozen=True)
 class SearchSource:
-    """One kind of thing the site search finds, e.g.::
+    """One kind of thing readers can search for, exported by the app that owns it, e.g.::
 
         SearchSource(
             kind="Newsletter article",
             queryset=Article.objects.published().select_related("issue__series"),
-            date="issue__published_at",
+            date="issue__issue_date",
         )
 
-    ``queryset`` is "what the public may see"; ``title`` and ``date`` are attribute
-    paths ("issue__published_at") or callables; ``url`` a callable, by default
-    ``get_absolute_url()``.
+    ``queryset`` is "what the public may see"; ``title``, ``date``, ``context`` and
+    ``date_label`` are attribute paths ("issue__issue_date") or callables; ``url`` a
+    callable, by default ``get_absolute_url()``. ``also_read`` names long columns a
+    subclass's ``to_result`` needs, which the rows shown are otherwise read without.
     """
 
     kind: str
@@ -289,18 +305,12 @@ class SearchSource:
     title: str | Callable[[Any], str] = "title"
     date: str | Callable[[Any], date | datetime | None] | None = None
     url: Callable[[Any], str] | None = None
+    context: str | Callable[[Any], str] | None = None
+    date_label: str | Callable[[Any], str] | None = None
     vector: str = "search_vector"
     headline_field: str | Any | None = "body_text"
     snippet_words: int = SNIPPET_WORDS
-
-    def search(self, q: str, queryset: QuerySet | None = None) -> QuerySet:
-        return search(
-            self.queryset if queryset is None else queryset,
-            q,
-            vector=self.vector,
-            headline_field=self.headline_field,
-            snippet_words=self.snippet_words,
-        )
+    also_read: tuple[str, ...] = ()
 
     def ranking(self, q: str, *, index: int, depth: int) -> QuerySet:
         """Rows ``(index, pk, tier, rank, total)``: the best ``depth`` matches, each with the number of matches.
@@ -335,9 +345,10 @@ class SearchSource:
         """The long columns of the rows read (text, JSON, vectors), of their model and the ones selected with it.
 
         A result shows a title, a date and a link, never these; the snippet is
-        made from them in SQL. A title or date given as a path is still read.
+        made from them in SQL. What is given as a path, and ``also_read``, is still read.
         """
-        wanted = {path for path in (self.title, self.date) if isinstance(path, str)}
+        wanted = {path for path in (self.title, self.date, self.context, self.date_label) if isinstance(path, str)}
+        wanted.update(self.also_read)
         unshown = []
 
         def walk(model, prefix: str, related) -> None:
@@ -355,7 +366,7 @@ class SearchSource:
         return unshown
 
     def to_result(self, obj) -> SearchResult:
-        """A row from ``search()`` (annotated rank, tier, snippet) as a SearchResult."""
+        """A row from ``page_rows()`` (with its snippet, and its rank and tier set) as a SearchResult."""
         return SearchResult(
             kind=self.kind,
             title=str(_value(obj, self.title) or ""),
@@ -364,27 +375,15 @@ class SearchSource:
             date=_value(obj, self.date),
             rank=float(getattr(obj, "rank", 0.0) or 0.0),
             tier=int(getattr(obj, "tier", 0) or 0),
+            context=str(_value(obj, self.context) or ""),
+            date_label=str(_value(obj, self.date_label) or ""),
         )
-
-    def results(self, q: str, *, limit: int = 20) -> list[SearchResult]:
-        """The best ``limit`` matches as SearchResults (snippets made for those rows only)."""
-        rows = self.search(q)
-        return [self.to_result(obj) for obj in rows.defer(*self._unshown_fields(rows))[:limit]]
-
-
-def merge_results(*result_lists: Iterable[SearchResult], limit: int | None = None) -> list[SearchResult]:
-    """SearchResults from several lists in one order: tier, then rank (stable for ties)."""
-    merged = sorted(
-        (result for results in result_lists for result in results),
-        key=lambda result: (-result.tier, -result.rank),
-    )
-    return merged if limit is None else merged[:limit]
 
 
 class SearchResults(Sequence):
     """Every match for ``q`` across ``sources``, best first, as a lazy sequence of SearchResult.
 
-    Made for Django's Paginator, in two queries whatever the number of sources
+    Made for Django's Paginator (or a slice of the best few), in two queries whatever the number of sources
     and of matches, plus one per source on the page: one ranking query (a
     UNION ALL of every source's best ``depth`` rows, ranked without snippets,
     each row carrying its source's number of matches, so counting costs no
@@ -395,7 +394,7 @@ class SearchResults(Sequence):
     filter still shows); ``counts()`` gives every source's number of matches.
 
     ``depth`` is how many rows of each source the first ranking reads: the last
-    row the page shown needs (``paginate_results`` sets it from the page
+    row the page shown needs (``depth_for_page`` works it out from the page
     number). A slice deeper than that ranks again, once, as deep as it needs.
     """
 
@@ -450,8 +449,12 @@ class SearchResults(Sequence):
         self._ranking(self.depth)
         return list(self._totals)
 
+    def found(self) -> int:
+        """How many matches ``sources`` hold in all (not capped at ``limit``)."""
+        return sum(self.counts()[: len(self.sources)])
+
     def count(self) -> int:
-        return min(sum(self.counts()[: len(self.sources)]), self.limit)
+        return min(self.found(), self.limit)
 
     def __len__(self) -> int:
         return self.count()
@@ -495,9 +498,3 @@ def depth_for_page(page: Any, per_page: int) -> int:
     except (TypeError, ValueError):
         number = 1
     return max(number, 1) * per_page
-
-
-def paginate_results(q: str, sources: Sequence[SearchSource], *, page: Any = 1, per_page: int = 20) -> Page:
-    """One page of the merged results; any page number ("", "abc", 999) gives a page, never an error."""
-    results = SearchResults(q, sources, depth=depth_for_page(page, per_page))
-    return Paginator(results, per_page).get_page(page)

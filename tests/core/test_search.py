@@ -136,6 +136,19 @@ def test_text_that_holds_markup_or_marker_characters_cannot_break_the_snippet(pa
     assert found.snippet.count("<mark>") == found.snippet.count("</mark>") == 2
 
 
+def test_words_after_something_that_looks_like_a_tag_keep_their_highlight(page_model):
+    # Postgres's headline parser reads "<script>" as markup and drops it and the words that follow.
+    page_model.objects.create(
+        title="Sexting",
+        body="<p>Young people told us that &lt;script&gt; sexting is common &amp; worrying &lt;b&gt;.</p>",
+    )
+
+    (found,) = search(page_model.objects.all(), "sexting")
+
+    assert "Young people told us that &lt;script&gt; <mark>sexting</mark> is common &amp; worrying" in found.snippet
+    assert "<" not in found.snippet.replace("<mark>", "").replace("</mark>", "")
+
+
 def test_snippets_can_come_from_an_expression_or_be_left_out(page_model):
     page_model.objects.create(title="Early help", summary="Help for families early on.", body="<p>Assessments.</p>")
 

@@ -1,18 +1,17 @@
-"""The site search's helpers: SearchSource, merged and paginated SearchResults."""
+"""The one search pipeline: SearchSource, and SearchResults merging sources for Django's Paginator."""
 
 import datetime as dt
 
 import pytest
+from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext, isolate_apps
 from django.utils.safestring import SafeString
 
 from lscb_portal.core.search import (
-    SearchResult,
     SearchResults,
     SearchSource,
-    merge_results,
-    paginate_results,
+    depth_for_page,
     search_vector_field,
 )
 
@@ -70,7 +69,7 @@ def test_a_source_builds_search_results(models_):
         title="Neglect", body_text="Signs of neglect in the early years.", published=dt.date(2018, 3, 1)
     )
 
-    (result,) = sources(Article, Chapter)[0].results("neglect")
+    (result,) = SearchResults("neglect", sources(Article, Chapter)[:1])
 
     assert result.kind == "Newsletter article"
     assert result.title == "Neglect"
@@ -99,6 +98,11 @@ def test_results_from_several_sources_are_merged_tier_first(models_):
     assert found[0].url.startswith("/procedures/")
 
 
+def paginate(q: str, source_list: list[SearchSource], *, page=1, per_page: int = 20) -> Page:
+    """A page of results as the site search makes one: ranked as deep as the page needs."""
+    return Paginator(SearchResults(q, source_list, depth=depth_for_page(page, per_page)), per_page).get_page(page)
+
+
 @pytest.fixture
 def thirty_five_matches(models_):
     """25 articles, then 10 chapters, all matching "neglect"."""
@@ -117,7 +121,7 @@ def test_pages_of_merged_results_fetch_only_their_rows(thirty_five_matches, djan
 
     # One query ranks and counts both sources; one fetches the page's rows (all articles).
     with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(2):
-        page = paginate_results("neglect", sources(Article, Chapter), page=2, per_page=10)
+        page = paginate("neglect", sources(Article, Chapter), page=2, per_page=10)
         shown = list(page.object_list)
 
     assert page.paginator.count == 35
@@ -132,7 +136,7 @@ def test_a_deep_page_is_ranked_deep_enough_by_its_one_ranking_query(thirty_five_
     Article, Chapter = thirty_five_matches
 
     with django_assert_num_queries(2):
-        page = paginate_results("neglect", sources(Article, Chapter), page=3, per_page=10)
+        page = paginate("neglect", sources(Article, Chapter), page=3, per_page=10)
         shown = list(page.object_list)
 
     assert page.number == 3
@@ -190,7 +194,7 @@ def test_the_first_page_can_mix_sources(models_):
     Chapter.objects.create(name="Neglect", body_text="y")
     Article.objects.create(title="Other", body_text="about neglect", published=dt.date(2018, 1, 1))
 
-    page = paginate_results("neglect", sources(Article, Chapter), page=1, per_page=2)
+    page = paginate("neglect", sources(Article, Chapter), page=1, per_page=2)
 
     assert {result.kind for result in page.object_list} == {"Newsletter article", "Procedure"}
     assert page.has_next()
@@ -202,7 +206,7 @@ def test_any_page_number_gives_a_page(models_, number):
     for index in range(3):
         Article.objects.create(title=f"Neglect {index}", body_text="x", published=dt.date(2018, 1, 1))
 
-    page = paginate_results("neglect", sources(Article, Chapter), page=number, per_page=2)
+    page = paginate("neglect", sources(Article, Chapter), page=number, per_page=2)
 
     assert page.number in {1, 2}
     assert len(page.object_list) in {1, 2}
@@ -212,7 +216,7 @@ def test_nothing_to_search_for_is_an_empty_page_without_queries(models_, django_
     Article, Chapter = models_
 
     with django_assert_num_queries(0):
-        page = paginate_results("  \x00 ", sources(Article, Chapter), page=1)
+        page = paginate("  \x00 ", sources(Article, Chapter), page=1)
 
     assert page.paginator.count == 0
     assert list(page.object_list) == []
@@ -228,16 +232,3 @@ def test_the_count_is_capped(models_):
     assert len(results) == 3
     assert len(results[0:10]) == 3
     assert results[-1].title == results[2].title
-
-
-def test_merge_results_orders_lists_by_tier_then_rank():
-    def result(title, tier, rank):
-        return SearchResult(kind="k", title=title, url="/", snippet="", date=None, rank=rank, tier=tier)
-
-    merged = merge_results(
-        [result("body, high rank", 0, 0.9), result("title", 1, 0.2)],
-        [result("heading", 1, 0.1), result("body, low rank", 0, 0.05)],
-        limit=3,
-    )
-
-    assert [item.title for item in merged] == ["title", "heading", "body, high rank"]

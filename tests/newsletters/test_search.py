@@ -2,7 +2,9 @@
 
 import pytest
 
-from newsletters import selectors
+from lscb_portal.core.models import BoardSettings
+from lscb_portal.core.search import SearchResults
+from newsletters.search import sources
 from tests.newsletters.factories import ArticleFactory, IssueFactory
 
 
@@ -19,10 +21,13 @@ def articles(db):
     return body_only, in_title, hidden
 
 
+def found(q: str) -> list[str]:
+    return [result.url for result in SearchResults(q, sources())]
+
+
 def test_title_matches_come_before_body_matches_and_drafts_never_appear(articles):
     body_only, in_title, _hidden = articles
-    hits = selectors.search_articles("neglect")
-    assert [hit.article for hit in hits] == [in_title, body_only]
+    assert found("neglect") == [in_title.get_absolute_url(), body_only.get_absolute_url()]
 
 
 def test_snippets_highlight_the_words_and_nothing_else_is_markup(db):
@@ -31,18 +36,18 @@ def test_snippets_highlight_the_words_and_nothing_else_is_markup(db):
         title="Sexting",
         body="<p>Young people told us that &lt;script&gt; sexting is common &amp; worrying &lt;b&gt;.</p>",
     )
-    [hit] = selectors.search_articles("sexting")
-    assert "<mark>sexting</mark>" in hit.snippet
-    assert "<script" not in hit.snippet
-    assert "<b>" not in hit.snippet
-    assert "&amp;" in hit.snippet
+    [result] = SearchResults("sexting", sources())
+    assert "&lt;script&gt; <mark>sexting</mark>" in result.snippet
+    assert "<script" not in result.snippet
+    assert "<b>" not in result.snippet
+    assert "&amp;" in result.snippet
 
 
 def test_websearch_syntax_phrases_and_exclusions(articles):
     body_only, in_title, _ = articles
-    assert [hit.article for hit in selectors.search_articles('"neglect toolkit"')] == [in_title]
-    assert [hit.article for hit in selectors.search_articles("neglect -toolkit")] == [body_only]
-    assert {hit.article for hit in selectors.search_articles("toolkit or family")} == {body_only, in_title}
+    assert found('"neglect toolkit"') == [in_title.get_absolute_url()]
+    assert found("neglect -toolkit") == [body_only.get_absolute_url()]
+    assert set(found("toolkit or family")) == {body_only.get_absolute_url(), in_title.get_absolute_url()}
 
 
 @pytest.mark.parametrize(
@@ -60,23 +65,26 @@ def test_the_results_page_shows_snippets_and_links(client, articles):
     html = client.get("/newsletters/search/", {"q": "toolkit"}).content.decode()
     assert in_title.get_absolute_url() in html
     assert "<mark>toolkit</mark>" in html
+    assert f"{in_title.issue.series.title}, Issue {in_title.issue.number} ({in_title.issue.title})" in html
     empty = client.get("/newsletters/search/", {"q": "zebra"}).content.decode()
-    assert "No articles matched" in empty
+    assert "No articles or issues matched" in empty
 
 
-def test_site_search_selector_returns_search_results(articles):
-    results = selectors.search("neglect")
-    assert results[0].title == "Neglect toolkit launched"
-    assert results[0].kind == "Newsletter article"
-    assert results[0].url.startswith("/newsletters/")
-    assert all("draft" not in result.title for result in results)
-    assert selectors.search("") == []
+def test_the_results_page_finds_issues_too(client, db):
+    issue = IssueFactory(published=True, title="Spring 2026", foreword="<p>This issue looks at county lines.</p>")
+    html = client.get("/newsletters/search/", {"q": "county lines"}).content.decode()
+    assert "Newsletter issue" in html
+    assert issue.get_absolute_url() in html
+    assert "<mark>county</mark> <mark>lines</mark>" in html
 
 
-def test_search_sources_feed_the_site_search_pages(articles):
-    from lscb_portal.core.search import paginate_results
-
-    page = paginate_results("neglect", selectors.search_sources(), page="abc")
-    titles = [result.title for result in page]
-    assert titles[0] == "Neglect toolkit launched"
-    assert "Neglect strategy draft" not in titles
+def test_the_page_lists_the_best_fifty_and_says_how_many_matched(client, django_assert_max_num_queries, db):
+    BoardSettings.get_solo()
+    issue = IssueFactory(published=True)
+    for number in range(55):
+        ArticleFactory(issue=issue, title=f"Neglect briefing {number}", slug=f"neglect-{number}")
+    # The layout's board settings, one query ranking and counting, one reading the 50 rows shown.
+    with django_assert_max_num_queries(3):
+        html = client.get("/newsletters/search/", {"q": "neglect"}).content.decode()
+    assert "55 results for “neglect” (the best 50)" in html
+    assert html.count('class="lscb-results__item"') == 50

@@ -1,6 +1,7 @@
 """The site search: every kind found, title and heading matches first, filters, pages and any input answered."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -83,6 +84,30 @@ def test_snippets_mark_the_words_and_escape_markup(client):
     html = client.get(SEARCH, {"q": "grooming"}).content.decode()
     assert "<mark>grooming</mark>" in html
     assert "<script>alert(1)" not in html
+
+
+def _snippet_of(html: str, url: str) -> str:
+    """The snippet shown under the result that links to ``url``."""
+    for item in re.findall(r'<li class="lscb-results__item">(.*?)</li>', html, flags=re.S):
+        if f'href="{url}"' in item:
+            return re.search(r'<p class="govuk-body(?: [^"]*)?">(.*?)</p>', item, flags=re.S).group(1)
+    raise AssertionError(f"no result links to {url}")
+
+
+def test_the_site_search_and_the_newsletter_search_show_the_same_snippet(client):
+    article = ArticleFactory(
+        issue=IssueFactory(published=True),
+        title="Sexting",
+        body="<p>Young people told us that &lt;script&gt; sexting is common.</p>",
+    )
+
+    site = _snippet_of(client.get(SEARCH, {"q": "sexting"}).content.decode(), article.get_absolute_url())
+    newsletters = _snippet_of(
+        client.get(reverse("newsletters:search"), {"q": "sexting"}).content.decode(), article.get_absolute_url()
+    )
+
+    assert site == newsletters
+    assert "Young people told us that &lt;script&gt; <mark>sexting</mark> is common" in site
 
 
 def test_unpublished_things_are_not_found(client):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procedures.models import AmendmentKind
-from procedures.selectors import format_code
+from procedures.printcodes import format_code
 
 from .factories import publish_change, publish_new_chapter
 

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from lscb_portal.core.search import SearchResults
 from procedures.models import AmendmentKind, Chapter, ChapterStatus, ChapterVersion, UpdateRound
-from procedures.selectors import search
+from procedures.search import sources as search_sources
 from procedures.services import round_publish
 
 from .factories import (
@@ -54,7 +55,7 @@ def test_nothing_of_an_unpublished_round_shows_anywhere(client):
         assert "Gangs and criminal exploitation" not in html
     assert "No chapters or glossary terms match" in pages[3].content.decode()
     assert client.get("/procedures/gangs/").status_code == 404
-    assert search("unheated") == []
+    assert list(SearchResults("unheated", search_sources())) == []
 
 
 def test_publishing_makes_every_change_live_together():
@@ -207,7 +208,7 @@ def test_rename_keeps_the_old_address_working_and_old_title_searchable(client):
     response = client.get("/procedures/paediatric-medical-assessments/print/")
     assert response["Location"] == "/procedures/child-protection-medical-assessments/print/"
 
-    results = search("paediatric")
+    results = list(SearchResults("paediatric", search_sources()))
     assert [result.title for result in results] == ["Child protection medical assessments"]
     assert results[0].url.startswith("/procedures/child-protection-medical-assessments/")
     amendment = chapter.amendments.get(kind=AmendmentKind.RENAMED)

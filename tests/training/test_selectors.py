@@ -14,34 +14,6 @@ from .factories import BookingFactory, CourseFactory, SessionFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_search_finds_published_courses_title_matches_first_with_a_safe_snippet():
-    CourseFactory(
-        title="Working with Families",
-        summary="Neglect is the most common reason for a child protection plan: health & care <b>together</b>.",
-    )
-    CourseFactory(title="Neglect: Using the Graded Care Profile", summary="A practical day on assessing neglect.")
-    CourseFactory(title="Neglect draft", summary="Not yet published.", is_published=False)
-
-    results = selectors.search("neglect")
-
-    assert [result.title for result in results] == ["Neglect: Using the Graded Care Profile", "Working with Families"]
-    assert results[0].kind == "Training course"
-    assert results[0].url == "/training/courses/neglect-graded-care-profile/" or results[0].url.startswith(
-        "/training/courses/"
-    )
-    snippet = results[1].snippet
-    assert "<mark>Neglect</mark>" in snippet
-    assert "<b>" not in snippet
-    assert "health &amp; care" in snippet
-
-
-def test_search_with_nothing_to_find_returns_nothing():
-    CourseFactory(title="Prevent Awareness")
-
-    assert selectors.search("") == []
-    assert selectors.search("zzzz") == []
-
-
 def test_sessions_with_places_for_the_home_page(django_assert_max_num_queries):
     now = timezone.now()
     open_session = SessionFactory(starts_at=now + datetime.timedelta(days=10), capacity=2)
@@ -86,15 +58,6 @@ def test_no_digest_part_when_nothing_has_places():
     now = timezone.now()
 
     assert get_list("training.alerts").digest(None, now - datetime.timedelta(days=7), now) is None
-
-
-def test_search_answers_hostile_input():
-    CourseFactory(title="Neglect: Using the Graded Care Profile", summary="A practical day on assessing neglect.")
-
-    for q in ["\x00neglect", "neglect' OR 1=1 --", '"unclosed', "& | ! : * ( )", "n" * 10_000]:
-        results = selectors.search(q)
-        assert isinstance(results, list)
-    assert [result.title for result in selectors.search("\x00neglect")] == ["Neglect: Using the Graded Care Profile"]
 
 
 def test_the_programme_fetches_one_page_of_sessions_and_counts_places_on_it(django_assert_num_queries):

@@ -1,0 +1,45 @@
+"""What readers can find in the newsletters: one ``core.search.SearchSource`` per kind.
+
+The site search and the newsletters' own search page both read these, so an article or an
+issue is found, ranked and shown the same way on either.
+"""
+
+from django.db.models import TextField, Value
+from django.db.models.functions import Concat
+
+from lscb_portal.core.search import SearchSource
+
+from .models import Article, Issue
+
+
+def _issue_context(issue: Issue) -> str:
+    return f"{issue.series.title}, Issue {issue.number} ({issue.title})"
+
+
+def article_source() -> SearchSource:
+    """Published articles: the snippet from the summary and the text, under the issue they are in."""
+    return SearchSource(
+        kind="Newsletter article",
+        queryset=Article.objects.published().select_related("issue__series"),
+        date="issue__issue_date",
+        date_label=lambda article: article.issue.date_label,
+        context=lambda article: _issue_context(article.issue),
+        headline_field=Concat("summary", Value(" "), "body_text", output_field=TextField()),
+    )
+
+
+def issue_source() -> SearchSource:
+    """Published issues: the snippet from the foreword."""
+    return SearchSource(
+        kind="Newsletter issue",
+        queryset=Issue.objects.published().select_related("series"),
+        title=lambda issue: f"{issue.series.title}: {issue.label}",
+        date="issue_date",
+        date_label="date_label",
+        headline_field="foreword_text",
+    )
+
+
+def sources() -> list[SearchSource]:
+    """Everything the newsletters' search page looks through, articles first."""
+    return [article_source(), issue_source()]

@@ -1,0 +1,43 @@
+"""The code printed at the foot of every chapter, and what it says now: still current, or what has changed."""
+
+import re
+from dataclasses import dataclass
+
+from .models import Amendment, Chapter, ChapterStatus, ChapterVersion
+
+
+@dataclass(frozen=True)
+class PrintCheck:
+    version: ChapterVersion
+    chapter: Chapter
+    is_current: bool
+    later: list  # amendments to the chapter published since the printed version
+
+
+def print_check(code: str) -> PrintCheck | None:
+    """What a code printed at the foot of a chapter says now: current, or what has changed since."""
+    code = normalise_code(code)
+    if not code:
+        return None
+    version = (
+        ChapterVersion.objects.published().select_related("chapter", "update_round").filter(print_code=code).first()
+    )
+    if version is None:
+        return None
+    chapter = version.chapter
+    is_current = chapter.current_version_id == version.pk and chapter.status == ChapterStatus.CURRENT
+    later = list(
+        Amendment.objects.published()
+        .filter(chapter=chapter, update_round__published_at__gt=version.update_round.published_at)
+        .select_related("update_round")
+        .order_by("update_round__published_at")
+    )
+    return PrintCheck(version=version, chapter=chapter, is_current=is_current, later=later)
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (code or "").upper())[:12]
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}" if code and len(code) == 8 else code or ""
