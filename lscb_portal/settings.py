@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "csp",
     "django_prose_editor",
+    "nested_admin",
     "procrastinate.contrib.django",
     "axes",
     "django_otp",

@@ -5,10 +5,14 @@ services; an issue's series and number, and its articles' web addresses, lock
 once the issue has been published so that links keep working.
 """
 
+import nested_admin
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,10 +20,12 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from lscb_portal.core import topics
+from lscb_portal.core import subscriptions, topics
+from lscb_portal.core.admin_confirm import Button, Confirmation, Fact, confirmation_response
+from lscb_portal.core.links import absolute_url
 
-from . import services
-from .forms import AcceptContributionForm, ArticleForm, DeclineContributionForm, IssueBlockForm, ScheduleForm
+from . import selectors, services
+from .forms import AcceptContributionForm, ArticleForm, DeclineContributionForm, IssueBlockForm, PublishForm
 from .models import (
     Article,
     Attachment,
@@ -38,10 +44,16 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _emailed_text(count: int) -> str:
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _emailed_text(count: int, *, chose_email: bool) -> str:
+    if not chose_email:
+        return "Nobody was emailed."
     if count == 0:
-        return "Nobody was emailed: subscribers had already been told, or there are none."
-    return f"{count} subscriber{'s were' if count != 1 else ' was'} emailed."
+        return "Nobody was emailed: subscribers had already been told about this issue, or there are none."
+    return f"{_count(count, 'subscriber')} {'was' if count == 1 else 'were'} emailed."
 
 
 @admin.register(Series)
@@ -72,11 +84,33 @@ class SeriesAdmin(SimpleHistoryAdmin):
         return {} if "slug" in self.get_readonly_fields(request, obj) else self.prepopulated_fields
 
 
-class ArticleInline(admin.StackedInline):
+class AttachmentInline(nested_admin.NestedTabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["position", "title", "file", "file_type", "size_shown"]
+    readonly_fields = ["file_type", "size_shown"]
+
+    @admin.display(description="size")
+    def size_shown(self, obj):
+        return filesizeformat(obj.size) if obj.pk else "-"
+
+
+class ResourceInline(nested_admin.NestedTabularInline):
+    model = Resource
+    extra = 0
+    verbose_name = "resource line"
+    verbose_name_plural = "further information and resources"
+    fields = ["position", "organisation", "offers", "url"]
+
+
+class ArticleInline(nested_admin.NestedStackedInline):
+    """The issue's articles as rows that open and close, each with its resource lines and attachments."""
+
     model = Article
     form = ArticleForm
     extra = 0
-    show_change_link = True
+    template = "admin/newsletters/issue/article_rows.html"
+    inlines = [ResourceInline, AttachmentInline]
     fields = [
         ("position", "kind"),
         "title",
@@ -86,17 +120,19 @@ class ArticleInline(admin.StackedInline):
         ("author_name", "author_role", "author_agency"),
         "tags",
     ]
-    prepopulated_fields = {"slug": ["title"]}
     ordering = ["position", "pk"]
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=[forms.Script("js/composer.mjs", type="module")], css={"all": ["css/composer.css"]}
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug"] if obj is not None and obj.was_ever_published else []
 
-    def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj is not None and obj.was_ever_published else self.prepopulated_fields
 
-
-class IssueBlockInline(admin.StackedInline):
+class IssueBlockInline(nested_admin.NestedStackedInline):
     """Blocks filled from training and procedures, placed among the articles by their position."""
 
     model = IssueBlock
@@ -161,7 +197,7 @@ class NotifiedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "issue",
         "series",
@@ -177,7 +213,8 @@ class IssueAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "series__title", "articles__title"]
     date_hierarchy = "published_at"
     ordering = ["-published_at", "series", "-number"]
-    actions = ["publish_now", "schedule", "unpublish", "preview"]
+    actions = ["publish", "unpublish", "preview"]
+    change_form_template = "admin/newsletters/issue/change_form.html"
     inlines = [ArticleInline, IssueBlockInline]
     readonly_fields = ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"]
     fieldsets = [
@@ -187,8 +224,9 @@ class IssueAdmin(SimpleHistoryAdmin):
             "Publishing",
             {
                 "fields": ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"],
-                "description": "Publish, schedule or unpublish from the list of issues (tick the issue, then choose "
-                "an action). Subscribers are emailed once, when the publication time has passed.",
+                "description": "Save, then use “Publish or schedule…” at the top of the page: it says who will be "
+                "emailed before anything happens, and can send you a test email first. Subscribers are emailed "
+                "once, when the publication time has passed, unless you publish without emailing.",
             },
         ),
     ]
@@ -256,6 +294,94 @@ class IssueAdmin(SimpleHistoryAdmin):
             url,
         )
 
+    def get_urls(self):
+        publish = self.admin_site.admin_view(self.publish_view)
+        return [path("<path:object_id>/publish/", publish, name="newsletters_issue_publish"), *super().get_urls()]
+
+    def publish_view(self, request, object_id):
+        """The confirmation page: what publishing will do, the choices, and a test email first."""
+        issue = self.get_object(request, unquote(object_id))
+        if issue is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        sending_test = "_send_test" in request.POST
+        initial = {"email": "no" if selectors.is_back_issue(issue=issue) else "yes", "test_to": request.user.email}
+        form = PublishForm(request.POST or None, sending_test=sending_test, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if sending_test:
+                    return self._send_test(request, issue, form.cleaned_data["test_to"])
+                return self._publish(request, issue, form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+        return confirmation_response(request, self, self._publish_confirmation(request, issue, form))
+
+    def _send_test(self, request, issue, addresses):
+        count = services.issue_send_test(issue=issue, to=addresses)
+        self.message_user(
+            request,
+            f"Test email sent to {', '.join(addresses)}. Nothing has been published."
+            if count
+            else "No test email was sent.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(request.path)
+
+    def _publish(self, request, issue, data):
+        email = data["email"] == "yes"
+        if data["when"] == "later":
+            result = services.issue_schedule(issue=issue, at=data["publish_at"], email_subscribers=email)
+            when = f"scheduled to appear on {timezone.localtime(result.issue.published_at):%d %b %Y at %H:%M}"
+            emailed = "Subscribers will be emailed when it appears." if email else "Nobody will be emailed."
+        else:
+            result = services.issue_publish(issue=issue, email_subscribers=email)
+            when = "published"
+            emailed = _emailed_text(result.emailed, chose_email=email)
+        self.message_user(request, f"{issue.label} {when}. {emailed}", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))
+
+    def _publish_confirmation(self, request, issue, form) -> Confirmation:
+        articles = list(issue.articles.order_by("position", "pk").values_list("title", flat=True))
+        audience = subscriptions.audience(issue.series.list_key)
+        warnings = []
+        if not articles:
+            warnings.append("This issue has no articles yet: add at least one before publishing it.")
+        if selectors.is_back_issue(issue=issue):
+            warnings.append(
+                f"This issue is dated {issue.date_label}, before the series' latest issue. It will be filed under "
+                f"{issue.issue_date.year} and will not become the latest issue. Past issues are usually published "
+                "without emailing anyone."
+            )
+        if issue.state != "Draft":
+            warnings.append(f"This issue is already {issue.state.lower()}. Publishing again keeps its address.")
+        if issue.subscribers_notified_at:
+            emails = (
+                f"Subscribers were emailed about this issue on "
+                f"{timezone.localtime(issue.subscribers_notified_at):%d %b %Y}. Nobody is emailed again."
+            )
+        else:
+            emails = (
+                f"If you email subscribers: {_count(audience.immediate, 'subscriber')} get an email when it "
+                f"appears, and {_count(audience.weekly, 'more subscriber')} see it in their weekly digest. "
+                "If you publish without emailing, nobody is emailed, now or later."
+            )
+        return Confirmation(
+            obj=issue,
+            title=f"Publish {issue.label}",
+            lead="Check what will happen, then publish. You can send yourself a test email first.",
+            facts=[
+                Fact("Issue", f"{issue.series.title}, {issue.label}, dated {issue.date_label}"),
+                Fact("Articles", _count(len(articles), "article"), items=articles),
+                Fact("Web address", absolute_url(issue)),
+                Fact("Emails", emails),
+            ],
+            warnings=warnings,
+            form=form,
+            buttons=[Button("_publish", "Publish"), Button("_send_test", "Send a test email", primary=False)],
+            back_url=reverse("admin:newsletters_issue_change", args=[issue.pk]),
+        )
+
     def _each(self, request, queryset, service, done: str, **kwargs) -> None:
         succeeded = 0
         for issue in queryset:
@@ -268,41 +394,14 @@ class IssueAdmin(SimpleHistoryAdmin):
         if succeeded:
             self.message_user(request, f"{succeeded} issue{'s' if succeeded != 1 else ''} {done}.", messages.SUCCESS)
 
-    @admin.action(description="Publish now", permissions=["change"])
-    def publish_now(self, request, queryset):
-        emailed = []
-        self._each(
-            request,
-            queryset,
-            lambda issue: emailed.append(services.issue_publish(issue=issue).emailed),
-            "published",
-        )
-        if emailed:
-            self.message_user(request, _emailed_text(sum(emailed)), messages.INFO)
-
-    @admin.action(description="Schedule for a time…", permissions=["change"])
-    def schedule(self, request, queryset):
-        form = ScheduleForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            at = form.cleaned_data["publish_at"]
-            self._each(
-                request,
-                queryset,
-                services.issue_schedule,
-                f"scheduled for {timezone.localtime(at):%d %b %Y %H:%M}",
-                at=at,
+    @admin.action(description="Publish or schedule…", permissions=["change"])
+    def publish(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Select one issue: each is published from its own confirmation page.", messages.WARNING
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Schedule issues",
-            "issues": queryset,
-            "form": form,
-            "opts": self.model._meta,
-            "action": "schedule",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "newsletters/admin/schedule.html", context)
+        return HttpResponseRedirect(reverse("admin:newsletters_issue_publish", args=[queryset.get().pk]))
 
     @admin.action(description="Unpublish", permissions=["change"])
     def unpublish(self, request, queryset):
@@ -316,27 +415,8 @@ class IssueAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(queryset.get().get_preview_url())
 
 
-class AttachmentInline(admin.TabularInline):
-    model = Attachment
-    extra = 0
-    fields = ["position", "title", "file", "file_type", "size_shown"]
-    readonly_fields = ["file_type", "size_shown"]
-
-    @admin.display(description="size")
-    def size_shown(self, obj):
-        from django.template.defaultfilters import filesizeformat
-
-        return filesizeformat(obj.size) if obj.pk else "-"
-
-
-class ResourceInline(admin.TabularInline):
-    model = Resource
-    extra = 0
-    fields = ["position", "organisation", "offers", "url"]
-
-
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "issue", "kind", "position", "documents", "author_agency"]
     list_filter = ["issue__series", "kind", "tags"]
     list_select_related = ["issue__series"]

@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from lscb_portal.core.forms import Markup
 from lscb_portal.core.topics import TopicsField
@@ -137,20 +138,75 @@ class FeedbackForm(forms.Form):
         )
 
 
-class ScheduleForm(forms.Form):
-    """The admin's "schedule" action: when the selected issues should appear."""
+class PublishForm(forms.Form):
+    """The publish confirmation page: when the issue appears, whether subscribers are emailed, and the
+    addresses for a test email. Which fields must be filled depends on the button pressed."""
 
+    MAX_TEST_ADDRESSES = 5
+
+    when = forms.ChoiceField(
+        label="When should it appear on the website?",
+        choices=[("now", "Now"), ("later", "At a time I choose")],
+        initial="now",
+        widget=forms.RadioSelect,
+    )
     publish_at = forms.SplitDateTimeField(
         label="Publication time",
-        help_text="Date (YYYY-MM-DD) and time (HH:MM), UK time.",
+        required=False,
+        help_text="Only for “At a time I choose”: date and time, UK time.",
         widget=forms.SplitDateTimeWidget(date_attrs={"type": "date"}, time_attrs={"type": "time"}),
     )
+    email = forms.ChoiceField(
+        label="Email subscribers?",
+        choices=[
+            ("yes", "Yes, email the series' subscribers when it appears"),
+            ("no", "No, publish without emailing anyone (a past issue, or a correction)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    test_to = forms.CharField(
+        label="Send a test email to",
+        required=False,
+        max_length=1000,
+        help_text="Your address, and a colleague's if you like, separated by commas. Nothing is published.",
+    )
 
-    def clean_publish_at(self):
-        value = self.cleaned_data["publish_at"]
-        if value <= timezone.now():
-            raise forms.ValidationError("The publication time must be in the future.")
-        return value
+    def __init__(self, *args, sending_test: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sending_test = sending_test
+        if sending_test:
+            self.fields["when"].required = self.fields["email"].required = False
+
+    def clean_test_to(self) -> list[str]:
+        addresses = [part.strip() for part in self.cleaned_data["test_to"].replace(";", ",").split(",")]
+        addresses = list(dict.fromkeys(address for address in addresses if address))
+        if not self.sending_test:
+            return addresses
+        if not addresses:
+            raise forms.ValidationError("Enter the email address to send the test to.")
+        if len(addresses) > self.MAX_TEST_ADDRESSES:
+            raise forms.ValidationError(f"Send the test to at most {self.MAX_TEST_ADDRESSES} addresses.")
+        validate = forms.EmailField(max_length=254).clean
+        for address in addresses:
+            try:
+                validate(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    f"“{address[:60]}” is not an email address. Enter addresses like name@example.org."
+                ) from None
+        return addresses
+
+    def clean(self):
+        data = super().clean()
+        if not self.sending_test and data.get("when") == "later":
+            at = data.get("publish_at")
+            if at is None:
+                self.add_error("publish_at", "Enter the date and time the issue should appear.")
+            elif at <= timezone.now():
+                self.add_error(
+                    "publish_at", "The publication time must be in the future. To publish now, choose “Now”."
+                )
+        return data
 
 
 class AcceptContributionForm(forms.Form):
@@ -217,6 +273,22 @@ class ArticleForm(forms.ModelForm):
     separated by commas, with suggestions from the topics already used."""
 
     tags = TopicsField(label="Topics", required=False, suggest_url=reverse_lazy("admin:newsletters_article_topics"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "The article's web address within the issue. Leave it blank to make it from the title. "
+                "It cannot change once the issue is published."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if "slug" in self.fields and not data.get("slug") and data.get("title"):
+            data["slug"] = slugify(data["title"])[:80] or "article"
+            self.instance.slug = data["slug"]
+        return data
 
     class Meta:
         model = Article

@@ -55,6 +55,16 @@ def latest_issues(*, limit: int = 3) -> list[Issue]:
     )
 
 
+def is_back_issue(*, issue: Issue) -> bool:
+    """Whether the issue is dated before the newest published issue of its series (a past issue)."""
+    return (
+        Issue.objects.published()
+        .filter(series_id=issue.series_id, issue_date__gt=issue.issue_date)
+        .exclude(pk=issue.pk)
+        .exists()
+    )
+
+
 def series_issues(*, series: Series, year: int | None = None) -> QuerySet[Issue]:
     issues = Issue.objects.published().filter(series=series).select_related("series").in_reading_order()
     if year is not None:

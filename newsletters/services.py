@@ -5,6 +5,7 @@ Every service is keyword-only and atomic, and validates before it saves.
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -76,6 +77,31 @@ def issue_schedule(*, issue: Issue, at: datetime, email_subscribers: bool = True
 def issue_archive(*, issue: Issue) -> Publication:
     """Bring a past issue online under its own date, emailing nobody (the back catalogue)."""
     return issue_publish(issue=issue, email_subscribers=False)
+
+
+TEST_NOTE = (
+    "This is a test of the email subscribers will get. The links work once the issue is published; "
+    "until then, preview the issue from the back office.\n\n"
+)
+
+
+@transaction.atomic
+def issue_send_test(*, issue: Issue, to: list[str]) -> int:
+    """Email the issue's announcement to the given addresses only, marked as a test; nothing is published."""
+    if not to:
+        raise ValidationError("Enter the email address to send the test to.")
+    content = emails.issue_email(issue)
+    stamp = uuid4().hex
+    for address in to:
+        queue_email(
+            to=address,
+            subject=f"Test: {content.subject}",
+            text=TEST_NOTE + content.text,
+            html=f"<p><strong>{escape(TEST_NOTE.strip())}</strong></p>{content.html}",
+            category="newsletters.test",
+            dedupe_key=f"newsletters.issue-test:{issue.pk}:{stamp}:{address}",
+        )
+    return len(to)
 
 
 @transaction.atomic

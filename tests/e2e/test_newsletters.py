@@ -138,9 +138,13 @@ def test_an_editor_builds_and_publishes_an_issue_in_the_admin(live_server, newsl
 
     page.goto(f"{live_server.url}/admin/newsletters/issue/")
     page.locator(f"input[name='_selected_action'][value='{issue.pk}']").check()
-    page.select_option("select[name='action']", "publish_now")
+    page.select_option("select[name='action']", "publish")
     page.locator("button[name='index']").click()
-    assert "1 issue published" in page.locator(".messagelist").inner_text()
+    page.wait_for_url(f"**/admin/newsletters/issue/{issue.pk}/publish/")
+    axe_check(page)
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.wait_for_url(f"**/admin/newsletters/issue/{issue.pk}/change/")
+    assert "Issue 10: November 2026 published" in page.locator(".messagelist").inner_text()
 
     issue.refresh_from_db()
     assert issue.status == IssueStatus.PUBLISHED

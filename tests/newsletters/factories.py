@@ -132,3 +132,21 @@ def read_streamed(response) -> bytes:
     finally:
         signals.request_finished.connect(close_old_connections)
     return content
+
+
+def management(prefix: str, *, total: int = 0, initial: int = 0) -> dict[str, str]:
+    """A formset's management form, as the admin posts it."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def article_rows(count: int) -> dict[str, str]:
+    """The empty resource and attachment formsets inside each of ``count`` article rows of the issue page."""
+    data = {}
+    for index in range(count):
+        data |= management(f"articles-{index}-resources") | management(f"articles-{index}-attachments")
+    return data

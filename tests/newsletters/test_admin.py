@@ -10,7 +10,13 @@ from lscb_portal.core.models import OutboxMessage
 from lscb_portal.core.roles import BOARD_MANAGERS, PROCEDURE_EDITORS, TRAINING_ADMINISTRATORS
 from newsletters.models import Article, Contribution, ContributionStatus, Feedback, Issue, IssueStatus
 from tests.core.factories import StaffUserFactory
-from tests.newsletters.factories import ArticleFactory, ContributionFactory, IssueFactory, SeriesFactory, subscribe
+from tests.newsletters.factories import (
+    ArticleFactory,
+    ContributionFactory,
+    IssueFactory,
+    SeriesFactory,
+    article_rows,
+)
 
 CHANGELIST = "/admin/newsletters/issue/"
 
@@ -51,61 +57,16 @@ def test_state_filter(manager_client, state):
     assert result == [expected]
 
 
-def test_publish_now_action_publishes_and_emails_subscribers(manager_client):
+def test_the_publish_action_leads_to_the_confirmation_page_for_one_issue(manager_client):
     issue = ArticleFactory().issue
-    subscribe(issue.series)
-    response = manager_client.post(CHANGELIST, {"action": "publish_now", "_selected_action": [issue.pk]}, follow=True)
-    assert "1 issue published" in response.content.decode()
-    issue.refresh_from_db()
-    assert issue.status == IssueStatus.PUBLISHED
-    assert issue.subscribers_notified_at is not None
-    assert OutboxMessage.objects.filter(category=issue.series.list_key).count() == 1
-
-
-def test_publish_now_refuses_an_empty_issue_with_a_message(manager_client):
-    issue = IssueFactory()
-    response = manager_client.post(CHANGELIST, {"action": "publish_now", "_selected_action": [issue.pk]}, follow=True)
-    assert "Add at least one article" in response.content.decode()
-    issue.refresh_from_db()
-    assert issue.status == IssueStatus.DRAFT
-
-
-def test_schedule_action_asks_for_a_time_then_schedules(manager_client):
-    issue = ArticleFactory().issue
-    first = manager_client.post(CHANGELIST, {"action": "schedule", "_selected_action": [issue.pk]})
-    assert "Publication time" in first.content.decode()
-    when = timezone.localtime() + timedelta(days=3)
-    manager_client.post(
-        CHANGELIST,
-        {
-            "action": "schedule",
-            "_selected_action": [issue.pk],
-            "apply": "1",
-            "publish_at_0": when.strftime("%Y-%m-%d"),
-            "publish_at_1": when.strftime("%H:%M"),
-        },
+    response = manager_client.post(CHANGELIST, {"action": "publish", "_selected_action": [issue.pk]})
+    assert response["Location"] == f"/admin/newsletters/issue/{issue.pk}/publish/"
+    other = ArticleFactory().issue
+    several = manager_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [issue.pk, other.pk]}, follow=True
     )
-    issue.refresh_from_db()
-    assert issue.state == "Scheduled"
-    assert abs(issue.published_at - when) < timedelta(minutes=1)
-
-
-def test_schedule_action_refuses_a_past_time(manager_client):
-    issue = ArticleFactory().issue
-    past = timezone.localtime() - timedelta(days=1)
-    response = manager_client.post(
-        CHANGELIST,
-        {
-            "action": "schedule",
-            "_selected_action": [issue.pk],
-            "apply": "1",
-            "publish_at_0": past.strftime("%Y-%m-%d"),
-            "publish_at_1": "09:00",
-        },
-    )
-    assert "must be in the future" in response.content.decode()
-    issue.refresh_from_db()
-    assert issue.status == IssueStatus.DRAFT
+    assert "Select one issue" in several.content.decode()
+    assert not Issue.objects.filter(status=IssueStatus.PUBLISHED).exists()
 
 
 def test_unpublish_and_preview_actions(manager_client):
@@ -152,6 +113,7 @@ def test_an_editor_builds_an_issue_with_articles_inline_and_history_records_who(
         "articles-0-summary": "What to do if a child is living with someone who is not a close relative.",
         "articles-0-body": "<p>Tell children's social care.</p>",
         "articles-0-tags": "Private fostering, Early help",
+        **article_rows(1),
         "blocks-TOTAL_FORMS": "0",
         "blocks-INITIAL_FORMS": "0",
         "blocks-MIN_NUM_FORMS": "0",

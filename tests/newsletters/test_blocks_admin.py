@@ -6,7 +6,7 @@ from django.urls import reverse
 from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters.models import BlockKind, IssueBlock
 from tests.core.factories import StaffUserFactory
-from tests.newsletters.factories import ArticleFactory, IssueFactory
+from tests.newsletters.factories import ArticleFactory, IssueFactory, article_rows
 from tests.training.factories import CourseFactory
 
 
@@ -38,6 +38,7 @@ def form_data(issue, article, **block):
         "articles-0-slug": article.slug,
         "articles-0-summary": article.summary,
         "articles-0-body": article.body,
+        **article_rows(1),
         "blocks-TOTAL_FORMS": "1",
         "blocks-INITIAL_FORMS": "0",
         "blocks-MIN_NUM_FORMS": "0",

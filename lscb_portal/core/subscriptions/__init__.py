@@ -59,7 +59,7 @@ from .registry import (
     register_list_provider,
     unregister_list,
 )
-from .sending import EmailContent, notify, unsubscribe_headers
+from .sending import Audience, EmailContent, audience, notify, unsubscribe_headers
 from .services import (
     EMAIL_MAX_LENGTH,
     confirm,
@@ -72,6 +72,8 @@ from .services import (
 )
 
 __all__ = [
+    "Audience",
+    "audience",
     "CONFIRM_LINK_LIFETIME",
     "CONFIRM_PURPOSE",
     "EMAIL_MAX_LENGTH",

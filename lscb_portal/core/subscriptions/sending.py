@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -23,6 +24,25 @@ class EmailContent:
     text: str
     html: str = ""
     attachments: tuple = ()
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who hears about news on a list: confirmed subscribers emailed at once, and those in the weekly digest."""
+
+    immediate: int
+    weekly: int
+
+
+def audience(list_key: str) -> Audience:
+    """How many confirmed subscribers a list has, by frequency (for "who will be emailed" pages)."""
+    counts = dict(
+        Subscription.objects.filter(list_key=list_key, subscriber__confirmed_at__isnull=False)
+        .values_list("frequency")
+        .annotate(count=Count("pk"))
+        .values_list("frequency", "count")
+    )
+    return Audience(immediate=counts.get(Frequency.IMMEDIATE, 0), weekly=counts.get(Frequency.WEEKLY, 0))
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:
