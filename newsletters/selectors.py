@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import (
     Count,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -53,6 +54,11 @@ def latest_issues(*, limit: int = 3) -> list[Issue]:
         .annotate(article_count=Coalesce(Subquery(articles.values("count"), output_field=IntegerField()), 0))
         .in_reading_order()[:limit]
     )
+
+
+def next_issue_number(*, series: Series) -> int:
+    """The number after the series' highest issue number (1 for a new series)."""
+    return (series.issues.aggregate(highest=Max("number"))["highest"] or 0) + 1
 
 
 def is_back_issue(*, issue: Issue) -> bool:

@@ -4,7 +4,7 @@ Every service is keyword-only and atomic, and validates before it saves.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,19 @@ from lscb_portal.core import subscriptions
 from lscb_portal.core.outbox import queue_email
 
 from . import blocks, emails
-from .models import Article, Contribution, ContributionStatus, Feedback, Issue, IssueBlock, IssueStatus
+from .importer import ImportedArticle
+from .models import (
+    RESERVED_ARTICLE_SLUGS,
+    Article,
+    Contribution,
+    ContributionStatus,
+    Feedback,
+    Issue,
+    IssueBlock,
+    IssueDateShown,
+    IssueStatus,
+    Series,
+)
 
 
 def _locked(issue: Issue) -> Issue:
@@ -114,6 +126,60 @@ def issue_unpublish(*, issue: Issue) -> Issue:
 
 
 @transaction.atomic
+def issue_import(
+    *,
+    series: Series,
+    number: int,
+    title: str,
+    issue_date: date,
+    date_shown: str = IssueDateShown.MONTH,
+    foreword: str = "",
+    articles: list[ImportedArticle],
+    archive: bool = False,
+) -> Issue:
+    """Create a draft issue from an imported newsletter: its foreword and its articles, in order.
+
+    With ``archive`` the issue is published at once under its own date, emailing nobody (a past issue
+    brought online). The series row is locked so two imports cannot take the same number.
+    """
+    Series.objects.select_for_update().get(pk=series.pk)
+    if not articles:
+        raise ValidationError("The document has no articles: tick at least one heading that starts an article.")
+    if Issue.objects.filter(series=series, number=number).exists():
+        raise ValidationError(f"{series.title} already has an Issue {number}. Choose another number.")
+    issue = Issue(
+        series=series,
+        number=number,
+        title=" ".join(title.split())[:120] or f"Issue {number}",
+        issue_date=issue_date,
+        issue_date_shown=date_shown,
+        foreword=foreword,
+    )
+    issue.full_clean()
+    issue.save()
+    taken: set[str] = set()
+    for position, article in enumerate(articles, start=1):
+        slug = _free_slug(article.title, taken)
+        taken.add(slug)
+        Article.objects.create(
+            issue=issue, position=position, title=" ".join(article.title.split())[:200], slug=slug, body=article.body
+        )
+    if archive:
+        issue_archive(issue=issue)
+    return issue
+
+
+def _free_slug(title: str, taken: set[str]) -> str:
+    base = slugify(title)[:70] or "article"
+    if base in RESERVED_ARTICLE_SLUGS:
+        base = f"{base}-article"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
 def issue_notify_subscribers(*, issue: Issue) -> int:
     """Email the series' subscribers about a published issue, exactly once per issue.
 
@@ -199,12 +265,7 @@ def _locked_contribution(contribution: Contribution) -> Contribution:
 
 
 def _unique_slug(issue: Issue, title: str) -> str:
-    base = slugify(title)[:70] or "article"
-    taken = set(issue.articles.values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return _free_slug(title, set(issue.articles.values_list("slug", flat=True)))
 
 
 @transaction.atomic
