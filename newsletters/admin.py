@@ -24,7 +24,7 @@ from lscb_portal.core import subscriptions, topics
 from lscb_portal.core.admin_confirm import Button, Confirmation, Fact, confirmation_response
 from lscb_portal.core.links import absolute_url
 
-from . import selectors, services
+from . import import_views, selectors, services
 from .forms import AcceptContributionForm, ArticleForm, DeclineContributionForm, IssueBlockForm, PublishForm
 from .models import (
     Article,
@@ -215,6 +215,7 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
     ordering = ["-published_at", "series", "-number"]
     actions = ["publish", "unpublish", "preview"]
     change_form_template = "admin/newsletters/issue/change_form.html"
+    change_list_template = "admin/newsletters/issue/change_list.html"
     inlines = [ArticleInline, IssueBlockInline]
     readonly_fields = ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"]
     fieldsets = [
@@ -295,8 +296,17 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
         )
 
     def get_urls(self):
-        publish = self.admin_site.admin_view(self.publish_view)
-        return [path("<path:object_id>/publish/", publish, name="newsletters_issue_publish"), *super().get_urls()]
+        def view(function):
+            return self.admin_site.admin_view(
+                lambda request, *args, **kwargs: function(self, request, *args, **kwargs)
+            )
+
+        return [
+            path("import/", view(import_views.upload), name="newsletters_issue_import"),
+            path("import/review/", view(import_views.review), name="newsletters_issue_import_review"),
+            path("<path:object_id>/publish/", view(IssueAdmin.publish_view), name="newsletters_issue_publish"),
+            *super().get_urls(),
+        ]
 
     def publish_view(self, request, object_id):
         """The confirmation page: what publishing will do, the choices, and a test email first."""

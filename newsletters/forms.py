@@ -11,7 +11,8 @@ from lscb_portal.core.topics import TopicsField
 from procedures import selectors as procedures_selectors
 from training import selectors as training_selectors
 
-from .models import Article, BlockKind, Issue, IssueBlock, IssueStatus
+from . import importer
+from .models import Article, BlockKind, Issue, IssueBlock, IssueDateShown, IssueStatus, Series
 
 MIN_WORDS, MAX_WORDS = 200, 300
 CONSENT_TEXT = (
@@ -296,3 +297,58 @@ class ArticleForm(forms.ModelForm):
             "issue", "position", "kind", "title", "slug", "summary", "body",
             "author_name", "author_role", "author_agency", "tags",
         ]  # fmt: skip
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(importer.FORMATS)}))
+        # An empty file is the importer's to refuse, by name, without failing the other files.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        items = [item for item in data if item] if isinstance(data, list | tuple) else [data] if data else []
+        if not items:
+            return single(None, initial) or []
+        return [single(item, initial) for item in items]
+
+
+class ImportUploadForm(forms.Form):
+    """The importer's first step: the series and the newsletter files."""
+
+    MAX_FILES = 20
+
+    series = forms.ModelChoiceField(queryset=Series.objects.all(), empty_label=None)
+    files = MultipleFileField(
+        label="Newsletter files",
+        help_text="Word (.docx), PDF, Markdown (.md), HTML or plain text (.txt), up to 10 MB each. Choose several "
+        "files to bring in several issues at once.",
+    )
+    archive = forms.BooleanField(
+        label="Past issues: publish each under its own date without emailing anyone",
+        required=False,
+        help_text="Leave unticked to create drafts you can check and publish yourself.",
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > self.MAX_FILES:
+            raise forms.ValidationError(f"Choose at most {self.MAX_FILES} files at a time.")
+        return files
+
+
+class ImportIssueForm(forms.Form):
+    """One file's issue on the importer's review page: its number, title and date (prefix: the file's index)."""
+
+    number = forms.IntegerField(label="Issue number", min_value=1, max_value=32767)
+    title = forms.CharField(label="Title", max_length=120, help_text="e.g. Summer 2018")
+    issue_date = forms.DateField(label="Issue date", widget=forms.DateInput(attrs={"type": "date"}))
+    issue_date_shown = forms.ChoiceField(label="Show the date as", choices=IssueDateShown.choices)
+    skip = forms.BooleanField(label="Leave this file out", required=False)
