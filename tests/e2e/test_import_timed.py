@@ -5,31 +5,20 @@ import sys
 import time
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 
-from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters.models import Issue
+from tests.e2e.board_manager import log_in_board_manager
 from tests.e2e.conftest import axe_check
 from tests.newsletters import newsletter_files as files
 from tests.newsletters.factories import ArticleFactory, IssueFactory, SeriesFactory
 
-PASSWORD = "lantern-orchard-river-27"
 FIVE_MINUTES = 300
 
 
 @pytest.fixture
 def manager(live_server, demo_board, settings, page):
     settings.STAFF_2FA_REQUIRED = False
-    editor = User.objects.create_user("helen", email="helen@board.example.org", password=PASSWORD, is_staff=True)
-    managers, _ = Group.objects.get_or_create(name=BOARD_MANAGERS)
-    managers.permissions.add(*Permission.objects.filter(content_type__app_label="newsletters"))
-    editor.groups.add(managers)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/newsletters/issue/")
-    page.fill("#id_username", "helen")
-    page.fill("#id_password", PASSWORD)
-    page.locator("#login-form input[type=submit]").click()
-    page.wait_for_url("**/admin/newsletters/issue/")
-    return editor
+    return log_in_board_manager(page, live_server, "/admin/newsletters/issue/")
 
 
 def test_a_nine_article_issue_from_word_in_under_five_minutes(live_server, manager, page, tmp_path, capsys):

@@ -3,27 +3,12 @@ article with topics and a resource line, reordering by keyboard, preview and pub
 confirmation page, with axe on each page."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from taggit.models import Tag
 
-from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters.models import Issue, IssueStatus
+from tests.e2e.board_manager import log_in_board_manager
 from tests.e2e.conftest import axe_check
 from tests.newsletters.factories import ArticleFactory, IssueFactory, SeriesFactory, subscribe
-
-PASSWORD = "lantern-orchard-river-27"
-
-
-def log_in(page, live_server, next_url: str) -> None:
-    editor = User.objects.create_user("helen", email="helen@board.example.org", password=PASSWORD, is_staff=True)
-    managers, _ = Group.objects.get_or_create(name=BOARD_MANAGERS)
-    managers.permissions.add(*Permission.objects.filter(content_type__app_label="newsletters"))
-    editor.groups.add(managers)
-    page.goto(f"{live_server.url}/admin/login/?next={next_url}")
-    page.fill("#id_username", "helen")
-    page.fill("#id_password", PASSWORD)
-    page.locator("#login-form input[type=submit]").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 @pytest.fixture
@@ -41,10 +26,10 @@ def issue(live_server, demo_board, settings):
 
 def test_compose_an_issue_on_one_page(live_server, issue, page):
     change = f"/admin/newsletters/issue/{issue.pk}/change/"
-    log_in(page, live_server, change)
+    log_in_board_manager(page, live_server, change)
     rows = page.locator(".lscb-composer__row:not(.djn-empty-form)")
     assert rows.count() == 3
-    assert page.locator(".lscb-composer__details[open]").count() == 0  # saved articles start closed
+    assert page.locator(".lscb-composer__row:not(.djn-empty-form) details[open]").count() == 0  # saved rows are closed
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 3000, f"the issue page is {height}px tall"
     axe_check(page)
@@ -99,7 +84,7 @@ def test_compose_an_issue_on_one_page(live_server, issue, page):
 
 
 def test_publish_through_the_confirmation_page(live_server, issue, page):
-    log_in(page, live_server, f"/admin/newsletters/issue/{issue.pk}/change/")
+    log_in_board_manager(page, live_server, f"/admin/newsletters/issue/{issue.pk}/change/")
     page.get_by_role("link", name="Publish or schedule…").click()
     page.wait_for_url(f"**/admin/newsletters/issue/{issue.pk}/publish/")
     text = page.locator("#content").inner_text()

@@ -2,11 +2,8 @@
 browser's spelling check is on."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 
-from lscb_portal.core.roles import BOARD_MANAGERS
-
-PASSWORD = "lantern-orchard-river-27"
+from tests.e2e.board_manager import log_in_board_manager
 
 PASTED = (
     '<p>Apply at <a href="https://www.gov.uk/universal-credit">www.gov.uk</a> or read '
@@ -14,22 +11,10 @@ PASTED = (
 )
 
 
-def log_in_as_editor(page, live_server, next_url: str) -> None:
-    editor = User.objects.create_user("helen", email="helen@board.example.org", password=PASSWORD, is_staff=True)
-    managers, _ = Group.objects.get_or_create(name=BOARD_MANAGERS)
-    managers.permissions.add(*Permission.objects.filter(content_type__app_label="newsletters"))
-    editor.groups.add(managers)
-    page.goto(f"{live_server.url}/admin/login/?next={next_url}")
-    page.fill("#id_username", "helen")
-    page.fill("#id_password", PASSWORD)
-    page.locator("#login-form input[type=submit]").click()
-    page.wait_for_url(f"**{next_url}")
-
-
 @pytest.fixture
 def editor_page(live_server, demo_board, page, settings):
     settings.STAFF_2FA_REQUIRED = False
-    log_in_as_editor(page, live_server, "/admin/newsletters/issue/add/")
+    log_in_board_manager(page, live_server, "/admin/newsletters/issue/add/")
     return page
 
 

@@ -4,9 +4,7 @@ lines and attachments, added, reordered and saved together."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 
-from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters.models import Article, Issue
 from tests.newsletters.factories import (
     ArticleFactory,
@@ -20,14 +18,6 @@ from tests.newsletters.factories import (
 )
 
 ADD = "/admin/newsletters/issue/add/"
-
-
-@pytest.fixture
-def manager_client(client, db):
-    user = User.objects.create_user(username="editor", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=BOARD_MANAGERS))
-    client.force_login(user)
-    return client
 
 
 def issue_fields(series, **extra):

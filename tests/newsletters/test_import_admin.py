@@ -5,25 +5,17 @@ import re
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lscb_portal.core.models import OutboxMessage
-from lscb_portal.core.roles import BOARD_MANAGERS, TRAINING_ADMINISTRATORS
+from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
 from newsletters.models import Issue, IssueStatus
+from tests.core.factories import StaffUserFactory
 from tests.newsletters import newsletter_files as files
 from tests.newsletters.factories import IssueFactory, SeriesFactory, subscribe
 
 UPLOAD = "/admin/newsletters/issue/import/"
 REVIEW = "/admin/newsletters/issue/import/review/"
-
-
-@pytest.fixture
-def manager_client(client, db):
-    user = User.objects.create_user(username="editor", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=BOARD_MANAGERS))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -177,9 +169,7 @@ def test_tampered_review_posts_get_messages_not_500s(manager_client, series, tam
 
 
 def test_other_roles_cannot_import(client, series):
-    user = User.objects.create_user(username="trainer", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=TRAINING_ADMINISTRATORS))
-    client.force_login(user)
+    client.force_login(StaffUserFactory(role=TRAINING_ADMINISTRATORS))
     assert client.get(UPLOAD).status_code == 403
     assert client.get(REVIEW).status_code == 403
 

@@ -5,26 +5,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from lscb_portal.core.models import Frequency, OutboxMessage
-from lscb_portal.core.roles import BOARD_MANAGERS, TRAINING_ADMINISTRATORS
+from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
 from newsletters import services
 from newsletters.models import IssueStatus
+from tests.core.factories import StaffUserFactory
 from tests.newsletters.factories import ArticleFactory, IssueFactory, SeriesFactory, subscribe
-
-
-def staff(role, name="editor"):
-    user = User.objects.create_user(username=name, email=f"{name}@board.example.org", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-@pytest.fixture
-def manager_client(client, db):
-    client.force_login(staff(BOARD_MANAGERS))
-    return client
 
 
 @pytest.fixture
@@ -194,7 +182,7 @@ def test_a_past_issue_is_flagged_and_not_emailed_by_default(manager_client, issu
 
 
 def test_other_roles_and_unknown_issues(client, issue):
-    client.force_login(staff(TRAINING_ADMINISTRATORS, name="trainer"))
+    client.force_login(StaffUserFactory(role=TRAINING_ADMINISTRATORS))
     assert client.get(url(issue)).status_code == 403
     assert client.post(url(issue), {"_publish": "1", "when": "now", "email": "yes"}).status_code == 403
     issue.refresh_from_db()

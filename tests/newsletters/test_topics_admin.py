@@ -3,17 +3,9 @@
 import pytest
 from taggit.models import Tag
 
-from lscb_portal.core.roles import BOARD_MANAGERS
-from tests.core.factories import StaffUserFactory
 from tests.newsletters.factories import ArticleFactory
 
 SUGGEST = "/admin/newsletters/article/topics/"
-
-
-@pytest.fixture
-def manager_client(client, db):
-    client.force_login(StaffUserFactory(role=BOARD_MANAGERS))
-    return client
 
 
 def article_data(article, topics):
