@@ -11,7 +11,7 @@ from lscb_portal.core.models import OutboxMessage
 from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters import demo
 from newsletters.models import Contribution, Issue, IssueStatus, Series
-from tests.e2e.conftest import check_both_widths
+from tests.e2e.conftest import axe_check, check_both_widths
 
 PASSWORD = "lantern-orchard-river-27"
 
