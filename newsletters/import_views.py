@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from lscb_portal.core.richtext import plain_text
 
-from . import importer, selectors, services
+from . import importer, services
 from .forms import ImportIssueForm, ImportUploadForm
 from .models import IssueDateShown, Series
 
@@ -49,10 +49,11 @@ def upload(model_admin, request):
         for message in failed:
             messages.error(request, message)
         if readings:
+            taken = set(series.issues.values_list("number", flat=True))
             request.session[SESSION_KEY] = {
                 "series": series.pk,
                 "archive": form.cleaned_data["archive"],
-                "files": [_stored(reading, series, offset) for offset, reading in enumerate(readings)],
+                "files": [_stored(reading, _free_number(reading.number, taken)) for reading in readings],
             }
             return HttpResponseRedirect(reverse("admin:newsletters_issue_import_review"))
     return TemplateResponse(
@@ -62,8 +63,14 @@ def upload(model_admin, request):
     )
 
 
-def _stored(reading: importer.Reading, series: Series, offset: int) -> dict:
-    number = reading.number or selectors.next_issue_number(series=series) + offset
+def _free_number(printed: int | None, taken: set[int]) -> int:
+    """The number printed in the file, or the next one free in the series and this upload (then taken)."""
+    number = printed if printed and printed not in taken else max(taken, default=0) + 1
+    taken.add(number)
+    return number
+
+
+def _stored(reading: importer.Reading, number: int) -> dict:
     when = reading.issue_date or timezone.localdate()
     return {
         "name": reading.name,

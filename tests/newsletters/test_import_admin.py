@@ -177,3 +177,14 @@ def test_other_roles_cannot_import(client, series):
 def test_the_issue_list_links_to_the_importer(manager_client):
     html = manager_client.get("/admin/newsletters/issue/").content.decode()
     assert f'href="{UPLOAD}"' in html
+
+
+def test_the_same_file_twice_gets_two_free_numbers(manager_client, series):
+    IssueFactory(series=series, number=4)
+    content = files.markdown_text().encode()
+    upload(manager_client, series, ("a.md", content), ("b.md", content))
+    html = manager_client.get(REVIEW).content.decode()
+    assert 'name="file0-number" value="5"' in html
+    assert 'name="file1-number" value="6"' in html
+    manager_client.post(REVIEW, {**review_data(html, 2), "_create": "1"})
+    assert sorted(Issue.objects.values_list("number", flat=True)) == [4, 5, 6]
