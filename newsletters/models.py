@@ -153,9 +153,13 @@ class Issue(models.Model):
         null=True, blank=True, help_text="Readers see the month and year, e.g. “September 2018”."
     )
     foreword_text = models.TextField(blank=True, editable=False)
-    search_vector = search_vector_field(a=["title"], c=["foreword_text"])
+    # The date as readers see it ("March 2018"), for search; filled in save(), never typed.
+    date_text = models.CharField(max_length=40, blank=True, editable=False)
+    search_vector = search_vector_field(
+        a=["title"], b=["date_text", "foreword_by", "foreword_role"], c=["foreword_text"]
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "date_text"])
 
     objects = IssueQuerySet.as_manager()
 
@@ -179,6 +183,11 @@ class Issue(models.Model):
 
     def save(self, *args, **kwargs):
         self.foreword_text = plain_text(self.foreword)
+        self.date_text = self.date_label
+        if kwargs.get("update_fields") is not None:
+            derived = {"foreword": "foreword_text", "issue_date": "date_text", "issue_date_shown": "date_text"}
+            updated = set(kwargs["update_fields"])
+            kwargs["update_fields"] = updated | {derived[name] for name in updated if name in derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

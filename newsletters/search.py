@@ -28,14 +28,20 @@ def article_source() -> SearchSource:
     )
 
 
+def _signatory(issue: Issue) -> str:
+    signed = ", ".join(part for part in (issue.foreword_by, issue.foreword_role) if part)
+    return f"Foreword by {signed}" if signed else ""
+
+
 def issue_source() -> SearchSource:
-    """Published issues: the snippet from the foreword."""
+    """Published issues, found by their title, date, signatory and foreword: the snippet from the foreword."""
     return SearchSource(
         kind="Newsletter issue",
         queryset=Issue.objects.published().select_related("series"),
         title=lambda issue: f"{issue.series.title}: {issue.label}",
         date="issue_date",
         date_label="date_label",
+        context=_signatory,
         headline_field="foreword_text",
     )
 

@@ -31,6 +31,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Value, When, Window
+from django.db.models.functions import Replace
 from django.utils.safestring import mark_safe
 
 CONFIG = "english"
@@ -58,10 +59,19 @@ _START, _STOP = "\x02", "\x03"
 _LT, _GT = "\x04", "\x05"
 
 
+def _angle_brackets_as_spaces(field: str) -> Replace:
+    # Postgres's parser reads "<…>" as markup: "<script>" and every word after it would be left out.
+    without_lt = Replace(F(field), Value("<"), Value(" "), output_field=models.TextField())
+    return Replace(without_lt, Value(">"), Value(" "), output_field=models.TextField())
+
+
 def weighted_vector(*, a: list[str], b: list[str] = (), c: list[str] = ()):
-    """setweight(to_tsvector('english', …)) for each field, A title, B headings/summary, C body."""
+    """setweight(to_tsvector('english', …)) for each field, A title, B headings/summary, C body.
+
+    Angle brackets count as spaces, so a text that speaks of "<script>" keeps its words.
+    """
     parts = [
-        SearchVector(field, weight=weight, config=CONFIG)
+        SearchVector(_angle_brackets_as_spaces(field), weight=weight, config=CONFIG)
         for weight, fields in (("A", a), ("B", b), ("C", c))
         for field in fields
     ]

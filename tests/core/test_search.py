@@ -136,10 +136,11 @@ def test_text_that_holds_markup_or_marker_characters_cannot_break_the_snippet(pa
     assert found.snippet.count("<mark>") == found.snippet.count("</mark>") == 2
 
 
-def test_words_after_something_that_looks_like_a_tag_keep_their_highlight(page_model):
-    # Postgres's headline parser reads "<script>" as markup and drops it and the words that follow.
+def test_words_after_something_that_looks_like_a_tag_are_found_and_keep_their_highlight(page_model):
+    # Postgres's parser reads "<script>" as markup and drops it and the words that follow, in the stored
+    # vector and in the headline.
     page_model.objects.create(
-        title="Sexting",
+        title="Online harms",
         body="<p>Young people told us that &lt;script&gt; sexting is common &amp; worrying &lt;b&gt;.</p>",
     )
 
