@@ -1,12 +1,16 @@
-"""Staff sign-in in a real browser: password, then setting up an authenticator app, then the admin.
+"""Staff sign-in in a real browser: password, the emailed set-up link, an authenticator app, backup codes, the admin.
 
 The sign-in pages are checked with axe and must be usable at 320 px and by keyboard.
 """
+
+import re
 
 import pytest
 from django.contrib.auth.models import User
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lscb_portal.core.models import OutboxMessage
 
 from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check, tab_to
 
@@ -40,6 +44,16 @@ def test_a_new_staff_member_signs_in_and_sets_up_an_authenticator_app(live_serve
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
 
+    page.wait_for_url("**/admin/two-factor/enrol/**")
+    check_page(page)
+    page.click("text=Email me the link")
+    assert "We have emailed a link to b***@partnership.example.org" in page.content()
+    check_page(page)
+    message = OutboxMessage.objects.get(to=staff.email, category="staff.two_factor_enrolment")
+    page.goto(live_server.url + re.search(r"/admin/two-factor/enrol/\d+/", message.body_text).group(0))
+    check_page(page)
+    page.click("text=Continue to set up")
+
     page.wait_for_url("**/admin/two-factor/set-up/**")
     assert page.locator("img[src^='data:image/svg+xml']").is_visible()
     check_page(page)
@@ -47,11 +61,15 @@ def test_a_new_staff_member_signs_in_and_sets_up_an_authenticator_app(live_serve
     code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
     page.fill("#id_token", "12")
     page.click("text=Confirm and continue")
-    assert "numbers only" in page.locator(".errornote").inner_text()
+    assert "8-character backup codes" in page.locator(".errornote").inner_text()
     check_page(page)
     page.fill("#id_token", code)
     page.click("text=Confirm and continue")
 
+    page.wait_for_url("**/admin/two-factor/backup-codes/**")
+    assert page.locator(".lscb-backup-code").count() == 10
+    check_page(page)
+    page.click("text=I have kept them: continue")
     page.wait_for_url(f"{live_server.url}/admin/")
     assert "What would you like to manage?" in page.content()
 
@@ -84,7 +102,7 @@ def test_the_code_page_and_the_locked_out_page_pass_axe(live_server, demo_board,
     check_page(page)
     page.fill("#id_token", "abc")
     page.keyboard.press("Enter")
-    assert "numbers only" in page.locator(".errornote").inner_text()
+    assert "8-character backup codes" in page.locator(".errornote").inner_text()
     check_page(page)
 
     page.context.clear_cookies()
