@@ -11,7 +11,6 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lscb_portal.core.models import OutboxMessage
-
 from tests.e2e.conftest import DESKTOP, MOBILE, assert_no_horizontal_scroll, axe_check, tab_to
 
 PASSWORD = "meadow-harbour-lantern-58"
