@@ -45,13 +45,13 @@ def test_a_new_staff_member_signs_in_and_sets_up_an_authenticator_app(live_serve
 
     page.wait_for_url("**/admin/two-factor/enrol/**")
     check_page(page)
-    page.click("text=Email me the link")
+    page.get_by_role("button", name="Email me the link").click()
     assert "We have emailed a link to b***@partnership.example.org" in page.content()
     check_page(page)
     message = OutboxMessage.objects.get(to=staff.email, category="staff.two_factor_enrolment")
     page.goto(live_server.url + re.search(r"/admin/two-factor/enrol/\d+/", message.body_text).group(0))
     check_page(page)
-    page.click("text=Continue to set up")
+    page.get_by_role("button", name="Continue to set up").click()
 
     page.wait_for_url("**/admin/two-factor/set-up/**")
     assert page.locator("img[src^='data:image/svg+xml']").is_visible()
@@ -68,7 +68,7 @@ def test_a_new_staff_member_signs_in_and_sets_up_an_authenticator_app(live_serve
     page.wait_for_url("**/admin/two-factor/backup-codes/**")
     assert page.locator(".lscb-backup-code").count() == 10
     check_page(page)
-    page.click("text=I have kept them: continue")
+    page.get_by_role("link", name="I have kept them: continue").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     assert "What would you like to manage?" in page.content()
 
