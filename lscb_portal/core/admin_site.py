@@ -8,16 +8,35 @@ every app registers its models) is a ``PortalAdminSite``. On top of Django's adm
   first opens a one-time link emailed to their account, then sets up an app and gets backup codes
   (``/admin/two-factor/…``, views in ``auth_views``);
 - counts login attempts against the per-address rate limit (django-axes does the per-account lockout);
-- adds staff password reset by email under ``/admin/password-reset/``.
+- adds staff password reset by email under ``/admin/password-reset/``;
+- shows a service's refusal (``errors.Refused``) that a page or action lets through as an error message on the
+  page it came from, instead of a server error.
 """
 
+from functools import wraps
 from urllib.parse import urlsplit
 
+from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from . import ratelimit, security
+from .errors import Refused
+
+
+def refusals_as_messages(view):
+    """Answer a refusal with its message: back to the page that was posted, or to the index after a GET."""
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Refused as refused:
+            messages.error(request, str(refused))
+            return redirect(request.get_full_path() if request.method == "POST" else reverse("admin:index"))
+
+    return inner
 
 
 class PortalAdminSite(AdminSite):
@@ -27,6 +46,10 @@ class PortalAdminSite(AdminSite):
 
     def has_permission(self, request):
         return super().has_permission(request) and not security.needs_second_factor(request)
+
+    def admin_view(self, view, cacheable=False):
+        # Every model admin's pages and actions, and the task pages, pass through here.
+        return super().admin_view(refusals_as_messages(view), cacheable)
 
     def login(self, request, extra_context=None):
         """Django's login, then the second factor when it is owed."""
