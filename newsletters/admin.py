@@ -9,7 +9,7 @@ import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -22,6 +22,7 @@ from taggit.models import Tag
 
 from lscb_portal.core import subscriptions, topics
 from lscb_portal.core.admin_confirm import Button, Confirmation, Fact, confirmation_response
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.links import absolute_url
 
 from . import import_views, selectors, services
@@ -40,7 +41,7 @@ from .models import (
 )
 
 
-def _error_text(error: ValidationError) -> str:
+def _error_text(error: Refused) -> str:
     return " ".join(error.messages)
 
 
@@ -323,7 +324,7 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
                 if sending_test:
                     return self._send_test(request, issue, form.cleaned_data["test_to"])
                 return self._publish(request, issue, form.cleaned_data)
-            except ValidationError as error:
+            except Refused as error:
                 form.add_error(None, error)
         return confirmation_response(request, self, self._publish_confirmation(request, issue, form))
 
@@ -397,7 +398,7 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
         for issue in queryset:
             try:
                 service(issue=issue, **kwargs)
-            except ValidationError as error:
+            except Refused as error:
                 self.message_user(request, f"{issue.label}: {_error_text(error)}", messages.ERROR)
             else:
                 succeeded += 1
@@ -524,7 +525,7 @@ class ContributionAdmin(SimpleHistoryAdmin):
             for contribution in queryset:
                 try:
                     decide(contribution, form.cleaned_data)
-                except ValidationError as error:
+                except Refused as error:
                     self.message_user(request, f"{contribution.title}: {_error_text(error)}", messages.ERROR)
                 else:
                     done += 1

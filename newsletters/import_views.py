@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.richtext import plain_text
 
 from . import importer, services
@@ -185,7 +186,7 @@ def _create(request, series: Series, files: list[dict], forms, *, archive: bool)
                             archive=archive,
                         )
                     )
-                except ValidationError as error:
+                except Refused as error:
                     form.add_error(None, error)
                     raise
     except ValidationError:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import uuid4
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
 from lscb_portal.core import subscriptions
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.outbox import queue_email
 
 from . import blocks, emails
@@ -65,7 +65,7 @@ def issue_publish(*, issue: Issue, at: datetime | None = None, email_subscribers
     """
     locked = _locked(issue)
     if not locked.articles.exists():
-        raise ValidationError("Add at least one article before publishing the issue.")
+        raise Refused("Add at least one article before publishing the issue.")
     now = timezone.now()
     if at is None:
         at = locked.published_at if locked.published_at and locked.published_at <= now else now
@@ -81,7 +81,7 @@ def issue_publish(*, issue: Issue, at: datetime | None = None, email_subscribers
 def issue_schedule(*, issue: Issue, at: datetime, email_subscribers: bool = True) -> Publication:
     """Publish an issue at a future time; it appears then with nothing needing to run."""
     if at <= timezone.now():
-        raise ValidationError("The publication time must be in the future. To publish now, use “Publish now”.")
+        raise Refused("The publication time must be in the future. To publish now, use “Publish now”.")
     return issue_publish(issue=issue, at=at, email_subscribers=email_subscribers)
 
 
@@ -101,7 +101,7 @@ TEST_NOTE = (
 def issue_send_test(*, issue: Issue, to: list[str]) -> int:
     """Email the issue's announcement to the given addresses only, marked as a test; nothing is published."""
     if not to:
-        raise ValidationError("Enter the email address to send the test to.")
+        raise Refused("Enter the email address to send the test to.")
     content = emails.issue_email(issue)
     stamp = uuid4().hex
     for address in to:
@@ -144,9 +144,9 @@ def issue_import(
     """
     Series.objects.select_for_update().get(pk=series.pk)
     if not articles:
-        raise ValidationError("The document has no articles: tick at least one heading that starts an article.")
+        raise Refused("The document has no articles: tick at least one heading that starts an article.")
     if Issue.objects.filter(series=series, number=number).exists():
-        raise ValidationError(f"{series.title} already has an Issue {number}. Choose another number.")
+        raise Refused(f"{series.title} already has an Issue {number}. Choose another number.")
     issue = Issue(
         series=series,
         number=number,
@@ -260,7 +260,7 @@ def contribution_submit(
 def _locked_contribution(contribution: Contribution) -> Contribution:
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if locked.status != ContributionStatus.NEW:
-        raise ValidationError(f"This contribution has already been {locked.get_status_display().lower()}.")
+        raise Refused(f"This contribution has already been {locked.get_status_display().lower()}.")
     return locked
 
 
@@ -273,7 +273,7 @@ def contribution_accept(*, contribution: Contribution, issue: Issue, by=None, no
     """Turn a contribution into a draft article at the end of an unpublished issue; tell the contributor."""
     locked = _locked_contribution(contribution)
     if issue.status != IssueStatus.DRAFT:
-        raise ValidationError("Choose an issue that is still a draft: published issues cannot take new articles.")
+        raise Refused("Choose an issue that is still a draft: published issues cannot take new articles.")
     last = issue.articles.order_by("-position").values_list("position", flat=True).first()
     paragraphs = [part.strip() for part in locked.text.replace("\r\n", "\n").split("\n\n") if part.strip()]
     article = Article.objects.create(
@@ -335,5 +335,5 @@ def _escape(text: str) -> str:
 def feedback_record(*, issue: Issue, useful: bool, comment: str = "") -> Feedback:
     """Count a reader's answer to "Was this issue useful?" for a published issue."""
     if not Issue.objects.published().filter(pk=issue.pk).exists():
-        raise ValidationError("Feedback can only be given on a published issue.")
+        raise Refused("Feedback can only be given on a published issue.")
     return Feedback.objects.create(issue=issue, useful=useful, comment=comment.strip()[:2000])

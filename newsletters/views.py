@@ -1,13 +1,13 @@
 """The newsletters' public pages. Thin: read through selectors, write through services."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lscb_portal.core import ratelimit, security
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.models import BoardSettings
 from lscb_portal.core.search import SearchResults
@@ -166,7 +166,7 @@ def feedback(request, series: str, number: int):
         return _issue_page(request, issue, preview=False, feedback_form=form)
     try:
         services.feedback_record(issue=issue, useful=form.cleaned_data["useful"], comment=form.cleaned_data["comment"])
-    except ValidationError as error:
+    except Refused as error:
         form.add_error(None, error)
         return _issue_page(request, issue, preview=False, feedback_form=form)
     messages.success(request, "Thank you for your feedback. It helps us improve the newsletter.")

@@ -1,12 +1,13 @@
 """The procedures back office: editors prepare a round's texts and amendment notes, then publish it."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from solo.admin import SingletonModelAdmin
+
+from lscb_portal.core.errors import Refused
 
 from . import services
 from .models import (
@@ -238,7 +239,7 @@ class UpdateRoundAdmin(SimpleHistoryAdmin):
         for update_round in queryset.order_by("created_at"):
             try:
                 services.round_publish(update_round=update_round)
-            except ValidationError as error:
+            except Refused as error:
                 problems = "; ".join(error.messages)
                 self.message_user(request, f"“{update_round}” was not published: {problems}", messages.ERROR)
             else:

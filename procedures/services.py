@@ -3,10 +3,11 @@
 import secrets
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+
+from lscb_portal.core.errors import Refused
 
 from .models import (
     KINDS_WITH_TEXT,
@@ -34,7 +35,7 @@ def new_print_code() -> str:
 def draft_start(*, chapter: Chapter, update_round: UpdateRound) -> ChapterVersion:
     """A draft of ``chapter`` in ``update_round``, starting from the text in force (or empty)."""
     if update_round.is_published:
-        raise ValidationError(f"“{update_round}” has been published: start a new update round for more changes.")
+        raise Refused(f"“{update_round}” has been published: start a new update round for more changes.")
     existing = ChapterVersion.objects.filter(chapter=chapter, update_round=update_round).first()
     if existing:
         return existing
@@ -110,7 +111,7 @@ def round_publish(*, update_round: UpdateRound, at: datetime | None = None) -> U
     Publications are serialised on the manual's row: two editors publishing at
     once cannot interleave, so each chapter's pointers, version numbers and the
     order of rounds stay consistent. Either everything in the round goes live
-    or nothing does (a ValidationError lists every problem found).
+    or nothing does (the refusal lists every problem found).
     """
     at = at or timezone.now()
     manual = Manual.get_solo()
@@ -118,13 +119,13 @@ def round_publish(*, update_round: UpdateRound, at: datetime | None = None) -> U
     UpdateRound.objects.select_for_update().get(pk=update_round.pk)
     update_round.refresh_from_db()
     if update_round.is_published:
-        raise ValidationError(f"“{update_round}” was already published.")
+        raise Refused(f"“{update_round}” was already published.")
 
     amendments = list(update_round.amendments.select_related("chapter").select_for_update(of=("self", "chapter")))
     versions = {version.chapter_id: version for version in update_round.versions.all()}
     errors = _validate(update_round, at, amendments, versions)
     if errors:
-        raise ValidationError(errors)
+        raise Refused(errors)
 
     numbers = dict(
         ChapterVersion.objects.published()

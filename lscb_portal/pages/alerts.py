@@ -9,7 +9,6 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lscb_portal.core import ratelimit, subscriptions
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.models import BoardSettings, Frequency, Subscriber
 from lscb_portal.core.signing import BadLink, signed_link_page
 
@@ -161,7 +161,7 @@ class RequestLinkForm(forms.Form):
         )
 
 
-def _service_error(form: AlertChoicesForm, error: ValidationError) -> None:
+def _service_error(form: AlertChoicesForm, error: Refused) -> None:
     """A choice the registry no longer accepts (a list withdrawn while the page was open)."""
     target = form.list_field_names[0] if form.list_field_names else None
     form.add_error(target, error.messages[0] if error.messages else UNKNOWN_LIST_ERROR)
@@ -183,7 +183,7 @@ def subscribe(request):
                     major_only=form.cleaned_data["major_only"],
                     consent_text=wording,
                 )
-            except ValidationError as error:
+            except Refused as error:
                 _service_error(form, error)
             else:
                 return redirect("pages:alerts_check_email")
@@ -279,7 +279,7 @@ def manage(request, token: str):
                     frequency=form.cleaned_data["frequency"],
                     major_only=form.cleaned_data["major_only"],
                 )
-            except ValidationError as error:
+            except Refused as error:
                 _service_error(form, error)
             else:
                 messages.success(request, "Your email alerts have been updated")

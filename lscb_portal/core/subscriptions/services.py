@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import outbox
+from ..errors import Refused
 from ..links import absolute_url
 from ..models import BoardSettings, Frequency, Subscriber, Subscription
 from .links import (
@@ -35,13 +35,13 @@ def normalise_email(email: str) -> str:
 def _validated_choices(list_keys: Iterable[str], frequency: str) -> tuple[list[MailingList], str]:
     keys = list(dict.fromkeys(key for key in list_keys if key))
     if not keys:
-        raise ValidationError("Select at least one email alert.", code="no_lists")
+        raise Refused("Select at least one email alert.", code="no_lists")
     known = {mailing_list.key: mailing_list for mailing_list in all_lists()}
     unknown = [key for key in keys if key not in known]
     if unknown:
-        raise ValidationError("Select email alerts from the list.", code="unknown_list")
+        raise Refused("Select email alerts from the list.", code="unknown_list")
     if frequency not in Frequency.values:
-        raise ValidationError("Select how often you want to get alerts.", code="unknown_frequency")
+        raise Refused("Select how often you want to get alerts.", code="unknown_frequency")
     return [known[key] for key in keys], frequency
 
 
@@ -105,7 +105,7 @@ def subscribe(
     """
     email = normalise_email(email)
     if not email or len(email) > EMAIL_MAX_LENGTH:
-        raise ValidationError("Enter an email address in the correct format, like name@example.com.", code="email")
+        raise Refused("Enter an email address in the correct format, like name@example.com.", code="email")
     lists, frequency = _validated_choices(list_keys, frequency)
 
     subscriber = _find_subscriber(email, for_update=True)

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.links import absolute_url
 from newsletters import importer, selectors, services
 from newsletters.models import IssueDateShown, Series
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                     articles=built.articles,
                     archive=archive,
                 )
-            except ValidationError as error:
+            except Refused as error:
                 failures += self._fail(name, " ".join(error.messages))
                 continue
             state = "published under its own date, nobody emailed" if archive else "draft"
