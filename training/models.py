@@ -198,6 +198,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(starts_at__gt=now or timezone.now())
 
     def open_for_booking(self, now: datetime.datetime | None = None):
+        """``services.booking_state`` is OPEN, said in SQL for listings (tests/training/test_rules.py)."""
         now = now or timezone.now()
         return (
             self.scheduled()
@@ -330,15 +331,6 @@ class Session(models.Model):
 
     def is_full(self) -> bool:
         return self.places_remaining() == 0
-
-    def is_open_for_booking(self, now: datetime.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return (
-            self.status == SessionStatus.SCHEDULED
-            and self.starts_at > now
-            and (self.booking_opens_at is None or self.booking_opens_at <= now)
-            and self.booking_closes_at > now
-        )
 
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())

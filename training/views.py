@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from lscb_portal.core import pagination, ratelimit
+from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.signing import BadLink, signed_link_page
 
@@ -70,18 +71,13 @@ def _attendee(form: BookingForm) -> services.Attendee:
         name=data["attendee_name"],
         email=data["email"],
         phone=data["phone"],
-        organisation=services.organisation_for_name(name=data["organisation"]),
+        organisation=data["organisation"],
         role=data["role"],
         manager_name=data["manager_name"],
         manager_email=data["manager_email"],
         access_needs=data["access_needs"],
         dietary_needs=data["dietary_needs"],
     )
-
-
-def _add_refusal(form, refused: services.BookingRefused) -> None:
-    field = refused.field if refused.field in form.fields else None
-    form.add_error(field, refused.message)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -100,37 +96,24 @@ def session(request, pk: int):
                     attendee=_attendee(form),
                     eligibility_confirmed=form.cleaned_data.get("eligibility", False),
                 )
-            except services.BookingRefused as refused:
+            except Refused as refused:
                 if isinstance(refused, services.AlreadyBooked):
                     services.booking_details_resend(booking=refused.booking)
-                _add_refusal(form, refused)
+                add_to_form(form, refused)
             else:
                 request.session[BOOKED_SESSION_KEY] = booking.reference
                 return redirect("training:booked", pk=found.pk)
     else:
         form = BookingForm(course=found.course, organisation_names=names)
-    state = _booking_state(found)
+    state = services.booking_state(found, timezone.now())
     blank_form = None
-    if state == "open" and not form.is_bound:
+    if state == services.BookingState.OPEN and not form.is_bound:
         course = found.course
         blank_form = blank_form_html(
             request, empty_booking_form, course.requires_manager_approval, course.eligibility, tuple(names)
         )
     context = {"session": found, "course": found.course, "form": form, "blank_form": blank_form, "state": state}
     return render(request, "training/session.html", context)
-
-
-def _booking_state(found: Session) -> str:
-    now = timezone.now()
-    if found.is_cancelled:
-        return "cancelled"
-    if found.starts_at <= now:
-        return "past"
-    if found.booking_opens_at and found.booking_opens_at > now:
-        return "not_open_yet"
-    if found.booking_closes_at <= now:
-        return "closed"
-    return "open"
 
 
 @never_cache
@@ -173,16 +156,6 @@ def _booking_or_problem(request, token: str):
         return None, _bad_link(request, problem)
 
 
-def _cancel_context(booking: Booking) -> dict:
-    now = timezone.now()
-    session = booking.session
-    return {
-        "can_cancel": booking.status in services.CANCELLABLE and session.starts_at > now,
-        "late": booking.holds_place and now >= session.booking_closes_at,
-        "can_transfer": booking.status == BookingStatus.CONFIRMED and session.starts_at > now,
-    }
-
-
 @signed_link_page
 def booking(request, token: str):
     found, problem = _booking_or_problem(request, token)
@@ -193,7 +166,7 @@ def booking(request, token: str):
         "session": found.session,
         "token": token,
         "is_confirmed": found.status == BookingStatus.CONFIRMED,
-        **_cancel_context(found),
+        "cancel_state": services.cancel_state(found, timezone.now()),
     }
     if found.status == BookingStatus.OFFERED:
         context["offer_url"] = reverse("training:offer", kwargs={"token": links.offer_token(found)})
@@ -218,12 +191,17 @@ def booking_cancel(request, token: str):
     if request.method == "POST":
         try:
             services.booking_cancel(booking=found)
-        except services.BookingRefused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            messages.error(request, str(refused))
         else:
             messages.success(request, "Your booking has been cancelled. We have emailed you to confirm.")
         return redirect("training:booking", token=token)
-    context = {"booking": found, "session": found.session, "token": token, **_cancel_context(found)}
+    context = {
+        "booking": found,
+        "session": found.session,
+        "token": token,
+        "cancel_state": services.cancel_state(found, timezone.now()),
+    }
     return render(request, "training/booking_cancel.html", context)
 
 
@@ -241,14 +219,20 @@ def booking_transfer(request, token: str):
         )
         try:
             new = services.booking_transfer(booking=found, colleague=colleague)
-        except services.BookingRefused as refused:
-            _add_refusal(form, refused)
+        except Refused as refused:
+            add_to_form(form, refused)
         else:
             messages.success(
                 request, f"Your place has passed to {new.attendee_name}. We have emailed them the details."
             )
             return redirect("training:booking", token=token)
-    context = {"booking": found, "session": found.session, "token": token, "form": form, **_cancel_context(found)}
+    context = {
+        "booking": found,
+        "session": found.session,
+        "token": token,
+        "form": form,
+        "cancel_state": services.cancel_state(found, timezone.now()),
+    }
     return render(request, "training/booking_transfer.html", context)
 
 
@@ -271,8 +255,8 @@ def offer(request, token: str):
             else:
                 messages.error(request, "Choose whether to accept or decline the place.")
                 return redirect("training:offer", token=token)
-        except services.BookingRefused as refused:
-            messages.error(request, refused.message)
+        except Refused as refused:
+            messages.error(request, str(refused))
             return redirect("training:offer", token=token)
         return redirect("training:booking", token=links.booking_token(found))
     return render(request, "training/offer.html", {"booking": found, "session": found.session})
@@ -292,8 +276,8 @@ def approval(request, token: str):
         else:
             try:
                 services.approval_decide(booking=found, approve=decision == "approve")
-            except services.BookingRefused as refused:
-                messages.error(request, refused.message)
+            except Refused as refused:
+                messages.error(request, str(refused))
             else:
                 outcome = "approved" if decision == "approve" else "declined"
                 messages.success(request, f"You have {outcome} the booking. We have emailed {found.attendee_name}.")
@@ -348,8 +332,8 @@ def evaluation(request, token: str):
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_submit(booking=found, answers=services.EvaluationAnswers(**form.cleaned_data))
-        except services.BookingRefused as refused:
-            _add_refusal(form, refused)
+        except Refused as refused:
+            add_to_form(form, refused)
         else:
             messages.success(request, "Thank you. Your evaluation has been sent and your certificate is ready.")
             return redirect("training:certificate", token=links.certificate_token(found))

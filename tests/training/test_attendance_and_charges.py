@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
 from training import services
 from training.models import BookingStatus, Charge, ChargeBasis, ChargeReason, Length, LengthRate
 
@@ -61,7 +62,7 @@ def test_attendance_cannot_be_marked_before_the_session_starts():
     session = SessionFactory()
     booking = BookingFactory(session=session)
 
-    with pytest.raises(services.ActionRefused, match="once the session has started"):
+    with pytest.raises(Refused, match="once the session has started"):
         services.attendance_mark(session=session, attended=[booking.pk], did_not_attend=[])
 
     booking.refresh_from_db()
@@ -71,7 +72,7 @@ def test_attendance_cannot_be_marked_before_the_session_starts():
 def test_a_delegate_cannot_be_marked_both_ways(past_session):
     booking = BookingFactory(session=past_session)
 
-    with pytest.raises(services.ActionRefused, match="both"):
+    with pytest.raises(Refused, match="both"):
         services.attendance_mark(session=past_session, attended=[booking.pk], did_not_attend=[booking.pk])
     assert not Charge.objects.exists()
 
@@ -145,7 +146,7 @@ def test_waiving_a_charge_needs_a_reason(past_session, django_user_model):
     charge = Charge.objects.get()
     admin = django_user_model.objects.create_user("admin")
 
-    with pytest.raises(services.ActionRefused, match="reason"):
+    with pytest.raises(Refused, match="reason"):
         services.charge_waive(charge=charge, reason="  ")
     charge.refresh_from_db()
     assert charge.waived_at is None
@@ -157,5 +158,5 @@ def test_waiving_a_charge_needs_a_reason(past_session, django_user_model):
     assert charge.waived_reason == "Snow closed the roads"
     assert charge.waived_by == admin
     assert list(Charge.objects.payable()) == []
-    with pytest.raises(services.ActionRefused, match="already"):
+    with pytest.raises(Refused, match="already"):
         services.charge_waive(charge=charge, reason="Again")

@@ -5,8 +5,9 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
 from training.models import Booking, BookingNeeds, BookingStatus, SessionStatus
-from training.services import BookingRefused, booking_create
+from training.services import booking_create
 
 from .factories import BookingFactory, CourseFactory, OrganisationFactory, SessionFactory
 
@@ -55,7 +56,7 @@ def test_the_same_email_cannot_book_the_same_session_twice(make_attendee):
         session=session, attendee=make_attendee(email="sam@riverside.example.org"), eligibility_confirmed=False
     )
 
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         booking_create(
             session=session, attendee=make_attendee(email="SAM@riverside.example.org"), eligibility_confirmed=False
         )
@@ -88,7 +89,7 @@ def test_each_organisation_may_book_at_most_its_cap(make_attendee, organisation)
     for _ in range(3):
         booking_create(session=session, attendee=make_attendee(), eligibility_confirmed=False)
 
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         booking_create(session=session, attendee=make_attendee(), eligibility_confirmed=False)
 
     assert refused.value.field == "organisation"
@@ -101,7 +102,7 @@ def test_each_organisation_may_book_at_most_its_cap(make_attendee, organisation)
 def test_eligibility_must_be_confirmed_when_the_course_has_a_statement(make_attendee):
     session = SessionFactory(course=CourseFactory(eligibility="I undertake family assessments."))
 
-    with pytest.raises(BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         booking_create(session=session, attendee=make_attendee(), eligibility_confirmed=False)
 
     assert refused.value.field == "eligibility"
@@ -113,7 +114,7 @@ def test_eligibility_must_be_confirmed_when_the_course_has_a_statement(make_atte
 def test_nothing_can_be_booked_on_a_cancelled_session(make_attendee):
     session = SessionFactory(status=SessionStatus.CANCELLED)
 
-    with pytest.raises(BookingRefused, match="cancelled"):
+    with pytest.raises(Refused, match="cancelled"):
         booking_create(session=session, attendee=make_attendee(), eligibility_confirmed=False)
 
     assert not Booking.objects.exists()
@@ -123,7 +124,7 @@ def test_nothing_can_be_booked_on_a_past_session(make_attendee):
     start = timezone.now() - datetime.timedelta(days=1)
     session = SessionFactory(starts_at=start, booking_closes_at=start - datetime.timedelta(days=2))
 
-    with pytest.raises(BookingRefused, match="already taken place"):
+    with pytest.raises(Refused, match="already taken place"):
         booking_create(session=session, attendee=make_attendee(), eligibility_confirmed=False)
 
     assert not Booking.objects.exists()
@@ -132,7 +133,7 @@ def test_nothing_can_be_booked_on_a_past_session(make_attendee):
 def test_booking_is_refused_before_it_opens(make_attendee):
     session = SessionFactory(booking_opens_at=timezone.now() + datetime.timedelta(days=2))
 
-    with pytest.raises(BookingRefused, match="opens on"):
+    with pytest.raises(Refused, match="opens on"):
         booking_create(session=session, attendee=make_attendee(), eligibility_confirmed=False)
 
     assert not Booking.objects.exists()
@@ -150,7 +151,7 @@ def test_booking_closes_two_working_days_before_across_the_easter_bank_holidays(
         assert booking_create(session=session, attendee=make_attendee(), eligibility_confirmed=False)
     with (
         time_machine.travel(timezone.make_aware(datetime.datetime(2026, 4, 2, 17, 0)), tick=False),
-        pytest.raises(BookingRefused, match="closed on 2 April 2026"),
+        pytest.raises(Refused, match="closed on 2 April 2026"),
     ):
         booking_create(session=session, attendee=make_attendee(), eligibility_confirmed=False)
     assert session.bookings.count() == 1

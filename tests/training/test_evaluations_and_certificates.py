@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.models import OutboxMessage
 from training import links, services, tasks
 from training.models import BookingStatus, Evaluation
@@ -119,7 +120,7 @@ def test_a_missing_answer_is_shown_on_the_page_and_nothing_is_saved(client, atte
 
 
 def test_an_out_of_range_score_is_refused(attended):
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(Refused):
         services.evaluation_submit(booking=attended, answers=services.EvaluationAnswers(0, 6, 3, 3, "Something"))
     assert not Evaluation.objects.exists()
 

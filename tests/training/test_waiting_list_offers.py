@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
 from training import links, services
 from training.models import BookingStatus, EndReason
 
@@ -130,7 +131,7 @@ def test_capacity_cannot_go_below_the_places_taken(full_session):
     session, *_ = full_session
     BookingFactory(session=session)
 
-    with pytest.raises(services.BookingRefused, match="2 places are already taken"):
+    with pytest.raises(Refused, match="2 places are already taken"):
         services.session_set_capacity(session=session, capacity=1)
 
     session.refresh_from_db()

@@ -3,13 +3,10 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from lscb_portal.core.errors import Refused
+
 from .. import services
-from ..models import (
-    Booking,
-    BookingNeeds,
-    BookingStatus,
-    Session,
-)
+from ..models import Booking, BookingNeeds, BookingStatus, Session
 from .organisations import MergeOrganisationsView
 
 
@@ -91,8 +88,8 @@ class BookingAdmin(MergeOrganisationsView, SimpleHistoryAdmin):
         for booking in queryset.filter(status__in=services.CANCELLABLE):
             try:
                 services.booking_cancel(booking=booking, reason="board")
-            except services.BookingRefused as problem:
-                refused.append(f"{booking.reference}: {problem.message}")
+            except Refused as problem:
+                refused.append(f"{booking.reference}: {problem}")
             else:
                 done += 1
         self.message_user(request, f"Cancelled {done} booking(s).", messages.SUCCESS)
@@ -105,8 +102,8 @@ class BookingAdmin(MergeOrganisationsView, SimpleHistoryAdmin):
         for booking in queryset.filter(status=BookingStatus.PENDING_APPROVAL):
             try:
                 services.approval_decide(booking=booking, approve=True)
-            except services.BookingRefused as problem:
-                self.message_user(request, f"{booking.reference}: {problem.message}", messages.WARNING)
+            except Refused as problem:
+                self.message_user(request, f"{booking.reference}: {problem}", messages.WARNING)
             else:
                 done += 1
         self.message_user(request, f"Approved {done} booking(s).", messages.SUCCESS)
@@ -122,8 +119,8 @@ class BookingAdmin(MergeOrganisationsView, SimpleHistoryAdmin):
                 done += services.attendance_mark(
                     session=session, attended=ids if attended else [], did_not_attend=[] if attended else ids
                 )
-            except services.ActionRefused as refused:
-                self.message_user(request, f"{session}: {refused.message}", messages.WARNING)
+            except Refused as refused:
+                self.message_user(request, f"{session}: {refused}", messages.WARNING)
         self.message_user(request, f"Attendance recorded for {done} booking(s).", messages.SUCCESS)
 
     @admin.action(description="Mark as attended", permissions=["change"])

@@ -7,10 +7,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import exports, services
-from ..models import (
-    Charge,
-    LengthRate,
-)
+from ..models import Charge, LengthRate
 from .filters import InvoicedFilter
 from .forms import WaiveForm
 

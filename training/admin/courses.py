@@ -5,10 +5,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import (
-    Course,
-    SessionStatus,
-)
+from ..models import Course, SessionStatus
 
 
 @admin.register(Course)

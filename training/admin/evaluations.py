@@ -2,9 +2,7 @@
 
 from django.contrib import admin
 
-from ..models import (
-    Evaluation,
-)
+from ..models import Evaluation
 
 
 @admin.register(Evaluation)

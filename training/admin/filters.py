@@ -15,11 +15,11 @@ class PlacesFilter(admin.SimpleListFilter):
         from django.db.models import F
 
         if self.value() == "available":
-            return queryset.filter(taken__lt=F("capacity"))
+            return queryset.filter(places_taken__lt=F("capacity"))
         if self.value() == "full":
-            return queryset.filter(taken__gte=F("capacity"))
+            return queryset.filter(places_taken__gte=F("capacity"))
         if self.value() == "waiting":
-            return queryset.filter(waiting__gt=0)
+            return queryset.filter(waiting_count__gt=0)
         return queryset
 
 

@@ -3,11 +3,11 @@
 from django import forms
 from django.db.models import Count
 
+from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.models import Organisation
 
-from ..models import (
-    Session,
-)
+from .. import services
+from ..models import Session
 
 
 class SessionAdminForm(forms.ModelForm):
@@ -40,9 +40,11 @@ class SessionAdminForm(forms.ModelForm):
             self.add_error("booking_closes_at", "Booking must close before the session ends.")
         capacity = cleaned.get("capacity")
         if self.instance.pk and capacity is not None:
-            taken = self.instance.bookings.holding_places().count()
-            if capacity < taken:
-                self.add_error("capacity", f"{taken} places are already taken: the session needs at least {taken}.")
+            # Asked here for a message beside the field; the service asks again under the session's lock.
+            try:
+                services.check_capacity(self.instance, capacity)
+            except Refused as refused:
+                add_to_form(self, refused)
         return cleaned
 
 

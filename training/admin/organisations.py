@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from lscb_portal.core.errors import Refused
+
 from .. import services
 from .forms import MergeOrganisationsForm
 
@@ -29,8 +31,8 @@ class MergeOrganisationsView:
             source, into = form.cleaned_data["source"], form.cleaned_data["into"]
             try:
                 moved = services.organisation_merge(source=source, into=into)
-            except services.ActionRefused as refused:
-                form.add_error(None, refused.message)
+            except Refused as refused:
+                form.add_error(None, refused)
             else:
                 self.message_user(
                     request, f"Merged {source.name} into {into.name}: {moved} booking(s) moved.", messages.SUCCESS

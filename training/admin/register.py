@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from lscb_portal.core.errors import Refused
+
 from .. import exports, services
-from ..models import (
-    Session,
-)
+from ..models import Session
 
 
 class RegisterView:
@@ -38,8 +38,8 @@ class RegisterView:
                     absent.append(booking.pk)
             try:
                 changed = services.attendance_mark(session=session, attended=attended, did_not_attend=absent)
-            except services.ActionRefused as refused:
-                self.message_user(request, refused.message, messages.ERROR)
+            except Refused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
             else:
                 self.message_user(request, f"Attendance saved: {changed} delegate(s) updated.", messages.SUCCESS)
             return redirect("admin:training_session_register", pk=session.pk)

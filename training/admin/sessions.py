@@ -1,7 +1,6 @@
 """The programme's sessions: places and waiting lists at a glance, and the actions on a session."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -9,14 +8,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from lscb_portal.core.errors import Refused
+
 from .. import exports, services
-from ..models import (
-    HOLDING_PLACE,
-    Booking,
-    BookingStatus,
-    Session,
-    SessionStatus,
-)
+from ..models import Booking, Session, SessionStatus
 from .filters import PlacesFilter, WhenFilter
 from .forms import AttendeesEmailForm, SessionAdminForm
 from .register import RegisterView
@@ -148,8 +143,8 @@ class SessionAdmin(RegisterView, ReportViews, SimpleHistoryAdmin):
         for session in queryset:
             try:
                 booking = services.waiting_place_offer_now(session=session)
-            except services.ActionRefused as refused:
-                self.message_user(request, refused.message, messages.WARNING)
+            except Refused as refused:
+                self.message_user(request, str(refused), messages.WARNING)
             else:
                 self.message_user(request, f"{session}: place offered to {booking.attendee_name}.", messages.SUCCESS)
 
@@ -157,34 +152,26 @@ class SessionAdmin(RegisterView, ReportViews, SimpleHistoryAdmin):
     def send_places_alert(self, request, queryset):
         try:
             count = services.places_alert_send(sessions=list(queryset))
-        except services.ActionRefused as refused:
-            self.message_user(request, refused.message, messages.WARNING)
+        except Refused as refused:
+            self.message_user(request, str(refused), messages.WARNING)
         else:
             self.message_user(request, f"Places alert sent to {count} subscriber(s).", messages.SUCCESS)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("course")
-            .annotate(
-                taken=Count("bookings", filter=Q(bookings__status__in=HOLDING_PLACE)),
-                waiting=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
-            )
-        )
+        return super().get_queryset(request).select_related("course").with_places()
 
-    @admin.display(description="taken", ordering="taken")
+    @admin.display(description="taken", ordering="places_taken")
     def places_taken(self, obj) -> int:
-        return obj.taken
+        return obj.places_taken
 
     @admin.display(description="left")
     def places_left(self, obj) -> str:
-        left = max(obj.capacity - obj.taken, 0)
+        left = obj.places_remaining()
         return "Full" if left == 0 else str(left)
 
-    @admin.display(description="waiting", ordering="waiting")
+    @admin.display(description="waiting", ordering="waiting_count")
     def waiting_list(self, obj) -> int:
-        return obj.waiting
+        return obj.waiting_count
 
     def save_model(self, request, obj, form, change):
         if change and "capacity" in form.changed_data:
@@ -194,8 +181,8 @@ class SessionAdmin(RegisterView, ReportViews, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
             try:
                 services.session_set_capacity(session=obj, capacity=new_capacity)
-            except services.BookingRefused as refused:
-                self.message_user(request, refused.message, messages.ERROR)
+            except Refused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
             else:
                 obj.refresh_from_db()
             return

@@ -2,16 +2,17 @@
 
 One module per subject (``bookings``, ``waitinglist``, ``approvals``, ``sessions``,
 ``attendance``, ``charges``, ``evaluations``, ``reminders``, ``alerts``, ``organisations``,
-``retention``); ``locking`` says how places are counted under the session's lock, and
-``transitions`` how a booking moves from one state to the next. Callers import the
-services from here (``from training import services``).
+``retention``). ``rules`` says what the booking rules allow at a given moment, for the
+services and for the pages and back office that offer only what they allow; ``locking``
+says how places are counted under the session's lock, and ``transitions`` how a booking
+moves from one state to the next. Callers import from here (``from training import services``).
 """
 
 from .alerts import places_alert_send
 from .approvals import approval_decide
 from .attendance import MARKABLE, attendance_mark
 from .bookings import (
-    CANCELLABLE,
+    AlreadyBooked,
     Attendee,
     Colleague,
     booking_cancel,
@@ -24,19 +25,19 @@ from .bookings import (
 from .charges import charge_due, charge_waive, charges_mark_invoiced
 from .evaluations import EvaluationAnswers, certificate_available, evaluation_submit, evaluations_send
 from .organisations import organisation_for_name, organisation_merge
-from .refusals import ActionRefused, AlreadyBooked, BookingRefused
 from .reminders import reminders_send
 from .retention import needs_delete_expired
+from .rules import CANCELLABLE, BookingState, CancelState, booking_state, cancel_state, check_bookable, check_capacity
 from .sessions import attendees_email, session_cancel, session_set_capacity
 from .waitinglist import holds_expire, offer_accept, offer_decline, waiting_place_offer_now
 
 __all__ = [
     "CANCELLABLE",
     "MARKABLE",
-    "ActionRefused",
     "AlreadyBooked",
     "Attendee",
-    "BookingRefused",
+    "BookingState",
+    "CancelState",
     "Colleague",
     "EvaluationAnswers",
     "approval_decide",
@@ -45,12 +46,16 @@ __all__ = [
     "booking_cancel",
     "booking_create",
     "booking_details_resend",
+    "booking_state",
     "booking_transfer",
     "bookings_release_for_erasure",
+    "cancel_state",
     "certificate_available",
     "charge_due",
     "charge_waive",
     "charges_mark_invoiced",
+    "check_bookable",
+    "check_capacity",
     "evaluation_submit",
     "evaluations_send",
     "holds_expire",

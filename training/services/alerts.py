@@ -5,9 +5,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
+
 from .. import emails
 from ..models import Session
-from .refusals import ActionRefused
 
 
 @transaction.atomic
@@ -31,7 +32,7 @@ def places_alert_send(*, sessions, now: datetime.datetime | None = None) -> int:
         .order_by("starts_at")
     )
     if not open_sessions:
-        raise ActionRefused("None of the chosen sessions is open for booking with places left.")
+        raise Refused("None of the chosen sessions is open for booking with places left.")
     text = emails.render_places_alert([(session, absolute_url(session)) for session in open_sessions])
     content = EmailContent(
         subject=f"Training places available: {len(open_sessions)} "

@@ -5,10 +5,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
+
 from .. import emails
 from ..models import Booking, BookingStatus, EndReason
 from . import locking
-from .refusals import BookingRefused
 from .transitions import confirm_or_hold, end_booking
 from .waitinglist import offer_free_places
 
@@ -19,9 +20,9 @@ def approval_decide(*, booking: Booking, approve: bool, now: datetime.datetime |
     now = now or timezone.now()
     session, booking = locking.lock_booking(booking)
     if booking.status != BookingStatus.PENDING_APPROVAL:
-        raise BookingRefused("This booking has already been decided, or was cancelled.")
+        raise Refused("This booking has already been decided, or was cancelled.")
     if booking.hold_expires_at <= now:
-        raise BookingRefused("The time to approve this booking has passed and the place has been released.")
+        raise Refused("The time to approve this booking has passed and the place has been released.")
     if approve:
         confirm_or_hold(session, booking, now, "Approved by manager")
     else:

@@ -5,10 +5,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
+
 from ..models import BookingStatus, Charge, ChargeReason, Session, SessionStatus
 from . import locking
 from .charges import raise_charge
-from .refusals import ActionRefused
 from .transitions import save_with_reason
 
 MARKABLE = [BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.DID_NOT_ATTEND]
@@ -26,11 +27,11 @@ def attendance_mark(
     now = now or timezone.now()
     session = locking.locked_session(session.pk)
     if session.status == SessionStatus.CANCELLED:
-        raise ActionRefused("This session was cancelled, so there is no attendance to record.")
+        raise Refused("This session was cancelled, so there is no attendance to record.")
     if session.starts_at > now:
-        raise ActionRefused("Attendance can be recorded once the session has started.")
+        raise Refused("Attendance can be recorded once the session has started.")
     if set(attended) & set(did_not_attend):
-        raise ActionRefused("A delegate cannot be marked both as attended and as not attending.")
+        raise Refused("A delegate cannot be marked both as attended and as not attending.")
     wanted = dict.fromkeys(attended, BookingStatus.ATTENDED) | dict.fromkeys(
         did_not_attend, BookingStatus.DID_NOT_ATTEND
     )

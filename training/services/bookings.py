@@ -6,28 +6,41 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.models import Organisation
 
 from .. import emails
-from ..models import Booking, BookingNeeds, BookingStatus, ChargeReason, EndReason, Session, SessionStatus
+from ..models import Booking, BookingNeeds, BookingStatus, ChargeReason, EndReason, Session
 from . import locking
 from .charges import raise_charge
-from .refusals import AlreadyBooked, BookingRefused
+from .organisations import organisation_for_name
+from .rules import CANCELLABLE, cancel_state, check_bookable
 from .transitions import end_booking, hold_until, save_with_reason
 from .waitinglist import offer_free_places
 
 
 @dataclass(frozen=True)
 class Attendee:
+    """Who is booking. ``organisation`` is a record, or the name the booker typed: ``booking_create``
+    finds or adds it inside the booking's transaction, so a refused booking adds no organisation."""
+
     name: str
     email: str
-    organisation: Organisation
+    organisation: Organisation | str
     role: str
     phone: str = ""
     manager_name: str = ""
     manager_email: str = ""
     access_needs: str = ""
     dietary_needs: str = ""
+
+
+class AlreadyBooked(Refused):
+    """The address already has a live booking for the session: ``booking`` is it (never shown to the asker)."""
+
+    def __init__(self, message: str, *, booking: Booking, field: str | None = None):
+        super().__init__(message, field=field)
+        self.booking = booking
 
 
 @dataclass(frozen=True)
@@ -48,22 +61,6 @@ def _mailbox(email: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
-def _check_session_bookable(session: Session, now: datetime.datetime) -> None:
-    if session.status == SessionStatus.CANCELLED:
-        raise BookingRefused("This session has been cancelled. Choose another date from the programme.")
-    if session.starts_at <= now:
-        raise BookingRefused("This session has already taken place.")
-    if session.booking_opens_at and session.booking_opens_at > now:
-        local = timezone.localtime(session.booking_opens_at)
-        raise BookingRefused(f"Booking for this session opens on {local:%-d %B %Y} at {local:%H:%M}.")
-    if session.booking_closes_at <= now:
-        local = timezone.localtime(session.booking_closes_at)
-        raise BookingRefused(
-            f"Booking for this session closed on {local:%-d %B %Y} at {local:%H:%M}. "
-            "Contact the training team if you still need a place."
-        )
-
-
 @transaction.atomic
 def booking_create(
     *, session: Session, attendee: Attendee, eligibility_confirmed: bool, now: datetime.datetime | None = None
@@ -75,17 +72,15 @@ def booking_create(
     now = now or timezone.now()
     session = locking.locked_session(session.pk)
     sequence = locking.next_in_lock_order()
-    _check_session_bookable(session, now)
+    check_bookable(session, now)
     course = session.course
     email = _normalise_email(attendee.email)
     if course.eligibility and not eligibility_confirmed:
-        raise BookingRefused("Confirm that you meet the eligibility statement to book.", field="eligibility")
+        raise Refused("Confirm that you meet the eligibility statement to book.", field="eligibility")
     if course.requires_manager_approval and not attendee.manager_email:
-        raise BookingRefused(
-            "Enter your manager's email address: this course needs their approval.", field="manager_email"
-        )
+        raise Refused("Enter your manager's email address: this course needs their approval.", field="manager_email")
     if attendee.manager_email and _mailbox(attendee.manager_email) == _mailbox(email):
-        raise BookingRefused(
+        raise Refused(
             "Your manager’s email address must be your manager’s own address, not yours.", field="manager_email"
         )
     existing = session.bookings.live().for_email(email).first()
@@ -97,10 +92,13 @@ def booking_create(
             booking=existing,
             field="email",
         )
+    organisation = attendee.organisation
+    if not isinstance(organisation, Organisation):
+        organisation = organisation_for_name(name=organisation)
     cap = session.places_per_organisation
-    if cap and session.bookings.live().filter(organisation=attendee.organisation).count() >= cap:
-        raise BookingRefused(
-            f"{attendee.organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on this session, "
+    if cap and session.bookings.live().filter(organisation=organisation).count() >= cap:
+        raise Refused(
+            f"{organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on this session, "
             "the most one organisation can book.",
             field="organisation",
         )
@@ -111,7 +109,7 @@ def booking_create(
         attendee_name=attendee.name.strip(),
         email=email,
         phone=attendee.phone.strip(),
-        organisation=attendee.organisation,
+        organisation=organisation,
         role=attendee.role.strip(),
         manager_name=attendee.manager_name.strip(),
         manager_email=_normalise_email(attendee.manager_email),
@@ -144,14 +142,6 @@ def booking_create(
     return booking
 
 
-CANCELLABLE = [
-    BookingStatus.PENDING_APPROVAL,
-    BookingStatus.CONFIRMED,
-    BookingStatus.WAITING,
-    BookingStatus.OFFERED,
-]
-
-
 @transaction.atomic
 def booking_cancel(
     *, booking: Booking, reason: EndReason = EndReason.ATTENDEE, now: datetime.datetime | None = None
@@ -163,11 +153,10 @@ def booking_cancel(
     """
     now = now or timezone.now()
     session, booking = locking.lock_booking(booking)
-    if booking.status not in CANCELLABLE:
-        raise BookingRefused("This booking cannot be cancelled: it has already been cancelled or has ended.")
-    if session.starts_at <= now:
-        raise BookingRefused("This session has already started, so the booking can no longer be cancelled.")
-    booking.late_cancellation = booking.holds_place and now >= session.booking_closes_at
+    state = cancel_state(booking, now)
+    if not state.can_cancel:
+        raise Refused(state.cancel_refusal)
+    booking.late_cancellation = state.late
     end_booking(booking, reason, now, EndReason(reason).label)
     if booking.late_cancellation:
         raise_charge(booking, ChargeReason.LATE_CANCELLATION, now)
@@ -210,15 +199,14 @@ def booking_transfer(*, booking: Booking, colleague: Colleague, now: datetime.da
     """Pass a confirmed place to a colleague from the same organisation. Returns the colleague's booking."""
     now = now or timezone.now()
     session, booking = locking.lock_booking(booking)
-    if booking.status != BookingStatus.CONFIRMED:
-        raise BookingRefused("Only a confirmed place can be passed to a colleague.")
-    if session.starts_at <= now:
-        raise BookingRefused("This session has already started, so the place can no longer be passed on.")
+    state = cancel_state(booking, now)
+    if not state.can_transfer:
+        raise Refused(state.transfer_refusal)
     email = _normalise_email(colleague.email)
     if email == booking.email:
-        raise BookingRefused("Enter your colleague's email address, not your own.", field="email")
+        raise Refused("Enter your colleague's email address, not your own.", field="email")
     if session.bookings.live().for_email(email).exists():
-        raise BookingRefused(f"{email} already has a booking for this session.", field="email")
+        raise Refused(f"{email} already has a booking for this session.", field="email")
     new = Booking(
         session=session,
         sequence=locking.next_in_lock_order(),

@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
+
 from ..models import Booking, Charge, ChargeBasis, ChargeReason, Length, LengthRate
-from .refusals import ActionRefused
 
 
 def charge_due(*, booking: Booking) -> tuple[Decimal, bool]:
@@ -53,10 +54,10 @@ def charge_waive(*, charge: Charge, reason: str, by=None, now: datetime.datetime
     now = now or timezone.now()
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ActionRefused("Give a reason for waiving the charge.", field="reason")
+        raise Refused("Give a reason for waiving the charge.", field="reason")
     charge = Charge.objects.select_for_update().get(pk=charge.pk)
     if charge.waived_at is not None:
-        raise ActionRefused("This charge has already been waived.")
+        raise Refused("This charge has already been waived.")
     charge.waived_at = now
     charge.waived_reason = reason[:255]
     charge.waived_by = by

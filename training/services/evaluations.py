@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
+
 from .. import conf, emails
 from ..models import Booking, BookingStatus, Evaluation
-from .refusals import ActionRefused
 from .transitions import save_with_reason
 
 
@@ -62,15 +63,15 @@ def evaluation_submit(
     now = now or timezone.now()
     booking = Booking.objects.select_for_update().select_related("session__course").get(pk=booking.pk)
     if booking.status != BookingStatus.ATTENDED:
-        raise ActionRefused("Only delegates recorded as attending the session can complete its evaluation.")
+        raise Refused("Only delegates recorded as attending the session can complete its evaluation.")
     if Evaluation.objects.filter(booking=booking).exists():
-        raise ActionRefused("You have already completed this evaluation. Your certificate is ready.")
+        raise Refused("You have already completed this evaluation. Your certificate is ready.")
     scores = [answers.knowledge_before, answers.knowledge_after, answers.confidence_before, answers.confidence_after]
     if any(score not in range(1, 6) for score in scores):
-        raise ActionRefused("Choose a score from 1 to 5 for each question.")
+        raise Refused("Choose a score from 1 to 5 for each question.")
     practice_change = answers.practice_change.strip()
     if not practice_change:
-        raise ActionRefused("Tell us what you will do differently in your practice.", field="practice_change")
+        raise Refused("Tell us what you will do differently in your practice.", field="practice_change")
     evaluation = Evaluation.objects.create(
         booking=booking,
         knowledge_before=answers.knowledge_before,

@@ -2,10 +2,10 @@
 
 from django.db import IntegrityError, transaction
 
+from lscb_portal.core.errors import Refused
 from lscb_portal.core.models import Organisation
 
 from ..models import Booking, Charge
-from .refusals import ActionRefused
 
 
 def organisation_for_name(*, name: str) -> Organisation:
@@ -36,12 +36,12 @@ def organisation_merge(*, source: Organisation, into: Organisation) -> int:
     organisation. Returns how many bookings moved.
     """
     if source.pk == into.pk:
-        raise ActionRefused("Choose a different organisation to merge into.")
+        raise Refused("Choose a different organisation to merge into.")
     source = Organisation.objects.select_for_update().get(pk=source.pk)
     if source.verified:
-        raise ActionRefused(f"{source.name} is verified: only unverified organisations can be merged.")
+        raise Refused(f"{source.name} is verified: only unverified organisations can be merged.")
     if into.merged_into_id:
-        raise ActionRefused(f"{into.name} has itself been merged; choose the organisation it was merged into.")
+        raise Refused(f"{into.name} has itself been merged; choose the organisation it was merged into.")
     moved = Booking.objects.filter(organisation=source).update(organisation=into)
     Charge.objects.filter(organisation=source).update(organisation=into)
     source.merged_into = into

@@ -5,11 +5,12 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
+
 from .. import emails
 from ..models import BookingStatus, EndReason, Session, SessionStatus
 from . import locking
-from .bookings import CANCELLABLE
-from .refusals import ActionRefused, BookingRefused
+from .rules import CANCELLABLE, check_capacity
 from .transitions import end_booking
 from .waitinglist import offer_free_places
 
@@ -19,11 +20,7 @@ def session_set_capacity(*, session: Session, capacity: int, now: datetime.datet
     """Change a session's places. New places go to the waiting list; places already taken cannot be removed."""
     now = now or timezone.now()
     session = locking.locked_session(session.pk)
-    taken = locking.places_taken(session)
-    if capacity < taken:
-        raise BookingRefused(
-            f"{taken} places are already taken, so the session needs at least {taken} places.", field="capacity"
-        )
+    check_capacity(session, capacity)
     session.capacity = capacity
     session._change_reason = "Places changed"
     session.save(update_fields=["capacity"])
@@ -55,7 +52,7 @@ def attendees_email(*, session: Session, subject: str, message: str, key: str) -
     """Email everyone holding a place on a session. ``key`` identifies this message (sent once each)."""
     subject, message = subject.strip(), message.strip()
     if not subject or not message:
-        raise ActionRefused("Enter a subject and a message.")
+        raise Refused("Enter a subject and a message.")
     bookings = session.bookings.filter(status__in=[BookingStatus.CONFIRMED, BookingStatus.ATTENDED]).select_related(
         "session__course", "organisation"
     )

@@ -5,10 +5,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from lscb_portal.core.errors import Refused
+
 from .. import conf, emails
 from ..models import Booking, BookingStatus, EndReason, Session, SessionStatus
 from . import locking
-from .refusals import ActionRefused, BookingRefused
 from .transitions import confirm_or_hold, end_booking, hold_until, save_with_reason
 
 
@@ -34,9 +35,9 @@ def offer_accept(*, booking: Booking, now: datetime.datetime | None = None) -> B
     now = now or timezone.now()
     session, booking = locking.lock_booking(booking)
     if booking.status != BookingStatus.OFFERED:
-        raise BookingRefused("This offer is no longer open.")
+        raise Refused("This offer is no longer open.")
     if booking.offer_expires_at <= now:
-        raise BookingRefused("This offer has expired and the place has gone to the next person waiting.")
+        raise Refused("This offer has expired and the place has gone to the next person waiting.")
     confirm_or_hold(session, booking, now, "Offered place accepted")
     return booking
 
@@ -46,7 +47,7 @@ def offer_decline(*, booking: Booking, now: datetime.datetime | None = None) -> 
     now = now or timezone.now()
     session, booking = locking.lock_booking(booking)
     if booking.status != BookingStatus.OFFERED:
-        raise BookingRefused("This offer is no longer open.")
+        raise Refused("This offer is no longer open.")
     end_booking(booking, EndReason.OFFER_DECLINED, now, "Offered place declined")
     offer_free_places(session, now)
     return booking
@@ -87,12 +88,12 @@ def waiting_place_offer_now(*, session: Session, now: datetime.datetime | None =
     now = now or timezone.now()
     session = locking.locked_session(session.pk)
     if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
-        raise ActionRefused(f"{session}: the session has been cancelled or has started.")
+        raise Refused(f"{session}: the session has been cancelled or has started.")
     if locking.places_taken(session) >= session.capacity:
-        raise ActionRefused(f"{session}: no place is free. Raise the number of places first.")
+        raise Refused(f"{session}: no place is free. Raise the number of places first.")
     booking = session.bookings.waiting().first()
     if booking is None:
-        raise ActionRefused(f"{session}: nobody is on the waiting list.")
+        raise Refused(f"{session}: nobody is on the waiting list.")
     booking.session = session
     booking.status = BookingStatus.OFFERED
     booking.offer_expires_at = min(now + conf.offer_time(), session.starts_at)
