@@ -16,6 +16,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import lazy
 from django.utils.module_loading import import_string
+from django_prose_editor.config import html_tags, process_link
 from js_asset import static_lazy
 
 from lscb_portal import dbserver
@@ -352,7 +353,7 @@ TAGGIT_STRING_FROM_TAGS = "lscb_portal.core.topics.join_topics"
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("js/prose-editor.mjs")],
-        "extensions": {"KeptLink": "django_prose_editor.config.process_link"},
+        "extensions": {"KeptLink": process_link, "LabelledEditor": html_tags([])},
     }
 ]
 

@@ -155,7 +155,10 @@ class PublishForm(forms.Form):
         label="Publication time",
         required=False,
         help_text="Only for “At a time I choose”: date and time, UK time.",
-        widget=forms.SplitDateTimeWidget(date_attrs={"type": "date"}, time_attrs={"type": "time"}),
+        widget=forms.SplitDateTimeWidget(
+            date_attrs={"type": "date", "aria-label": "Publication date"},
+            time_attrs={"type": "time", "aria-label": "Publication time (UK)"},
+        ),
     )
     email = forms.ChoiceField(
         label="Email subscribers?",

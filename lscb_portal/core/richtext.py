@@ -50,6 +50,8 @@ EDITOR_EXTENSIONS = {
     "History": True,
     # The browser's spelling check stays on (the editor turns it off by default).
     "NoSpellCheck": False,
+    # The editing area is named by its field's label (static/js/prose-editor.mjs).
+    "LabelledEditor": True,
 }
 
 ALLOWED_TAGS = {
