@@ -64,16 +64,17 @@ function equip(row, group) {
     tools.className = "lscb-composer__tools";
     row.append(tools);
   }
-  const name = () => titleOf(row, group);
   const up = button("Move up", () => move(row, group, -1));
   const down = button("Move down", () => move(row, group, 1));
-  for (const [element, words] of [[up, "up"], [down, "down"]]) {
-    element.addEventListener("focus", () => element.setAttribute("aria-label", `Move “${name()}” ${words}`));
-  }
   tools.prepend(up, down);
-  const title = ownField(row, group, "title");
   const label = row.querySelector(".lscb-composer__title");
-  if (title && label) title.addEventListener("input", () => (label.textContent = name()));
+  if (label) {
+    // The buttons say which article they move.
+    label.id = `${row.id}-title`;
+    for (const element of [up, down]) element.setAttribute("aria-describedby", label.id);
+  }
+  const title = ownField(row, group, "title");
+  if (title && label) title.addEventListener("input", () => (label.textContent = titleOf(row, group)));
 }
 
 function setUp(group) {
