@@ -23,6 +23,7 @@ from taggit.models import Tag
 from lscb_portal.core import subscriptions, topics
 from lscb_portal.core.admin_confirm import Button, Confirmation, Fact, confirmation_response
 from lscb_portal.core.errors import Refused
+from lscb_portal.core.forms import TableRowForm
 from lscb_portal.core.links import absolute_url
 
 from . import import_views, selectors, services
@@ -87,6 +88,7 @@ class SeriesAdmin(SimpleHistoryAdmin):
 
 class AttachmentInline(nested_admin.NestedTabularInline):
     model = Attachment
+    form = TableRowForm
     extra = 0
     fields = ["position", "title", "file", "file_type", "size_shown"]
     readonly_fields = ["file_type", "size_shown"]
@@ -98,6 +100,7 @@ class AttachmentInline(nested_admin.NestedTabularInline):
 
 class ResourceInline(nested_admin.NestedTabularInline):
     model = Resource
+    form = TableRowForm
     extra = 0
     verbose_name = "resource line"
     verbose_name_plural = "further information and resources"

@@ -50,3 +50,13 @@ def blank_form_html(request, build: Callable[..., forms.Form], *args: Hashable) 
 @functools.lru_cache(maxsize=128)
 def _rendered(build: Callable[..., forms.Form], args: tuple) -> str:
     return render_crispy_form(build(*args), context={"csrf_token": CSRF_TOKEN_MARKER})
+
+
+class TableRowForm(forms.ModelForm):
+    """A form shown as one row of an admin table (a tabular inline). Its inputs have no <label> of their
+    own, only the column heading, so each is named after its field's label for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label or "").capitalize())

@@ -100,6 +100,10 @@ def test_saved_articles_are_closed_rows_in_order_and_new_ones_open(manager_clien
     assert rows[3].strip() == "open"  # the template for a new row opens
     assert 'name="articles-2-resources-0-organisation"' in html
     assert 'name="articles-0-attachments-TOTAL_FORMS"' in html
+    # Table rows have no <label>s: each input is named after its column.
+    assert re.search(r'aria-label="Organisation"[^>]*name="articles-2-resources-0-organisation"', html) or re.search(
+        r'name="articles-2-resources-0-organisation"[^>]*aria-label="Organisation"', html
+    )
     assert "js/composer.mjs" in html
 
 
