@@ -79,7 +79,7 @@ def test_compose_an_issue_on_one_page(live_server, issue, page):
     assert new.slug == "domestic-abuse-the-toxic-trio"
 
     with page.expect_popup() as preview:
-        page.get_by_role("link", name="Preview").click()
+        page.get_by_role("link", name="Preview (opens in a new tab)").click()
     assert "This is how readers will see the issue" in preview.value.content()
 
 
