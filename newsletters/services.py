@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import uuid4
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -155,7 +156,10 @@ def issue_import(
         issue_date_shown=date_shown,
         foreword=foreword,
     )
-    issue.full_clean()
+    try:
+        issue.full_clean()
+    except ValidationError as error:
+        raise Refused(error.messages) from error
     issue.save()
     taken: set[str] = set()
     for position, article in enumerate(articles, start=1):

@@ -97,3 +97,9 @@ def test_a_taken_number_and_an_unknown_series(series, documents):
     assert Issue.objects.count() == 1
     with pytest.raises(CommandError, match="No series"):
         run(str(documents / "spring-2018.md"), "--series", "nope")
+
+
+def test_a_number_out_of_range_is_reported(series, documents):
+    with pytest.raises(CommandError, match="1 of 1 file not imported"):
+        run(str(documents / "spring-2018.md"), "--series", "frontline-news", "--number", "99999999999")
+    assert not Issue.objects.exists()
