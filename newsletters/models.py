@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from lscb_portal.core.links import path_to
 from lscb_portal.core.richtext import RichTextField, heading_text, plain_text
 from lscb_portal.core.search import search_vector_field, search_vector_index
 
@@ -69,7 +70,7 @@ class Series(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("newsletters:series", kwargs={"series": self.slug})
+        return path_to("newsletters:series", self.slug)
 
     @property
     def list_key(self) -> str:
@@ -191,7 +192,7 @@ class Issue(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("newsletters:issue", kwargs={"series": self.series.slug, "number": self.number})
+        return path_to("newsletters:issue", self.series.slug, self.number)
 
     def get_preview_url(self) -> str:
         return reverse("newsletters:preview", kwargs={"issue_id": self.pk})
@@ -293,10 +294,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "newsletters:article",
-            kwargs={"series": self.issue.series.slug, "number": self.issue.number, "slug": self.slug},
-        )
+        return path_to("newsletters:article", self.issue.series.slug, self.issue.number, self.slug)
 
     @property
     def anchor(self) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from solo.models import SingletonModel
 
+from lscb_portal.core.links import path_to
 from lscb_portal.core.richtext import RichTextField, plain_text, sanitize
 from lscb_portal.core.search import search_vector_field, search_vector_index
 
@@ -130,7 +131,7 @@ class Chapter(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("procedures:chapter", kwargs={"slug": self.slug})
+        return path_to("procedures:chapter", self.slug)
 
     @property
     def is_current(self) -> bool:

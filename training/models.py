@@ -15,11 +15,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from lscb_portal.core.links import path_to
 from lscb_portal.core.richtext import RichTextField, plain_text
 from lscb_portal.core.search import search_vector_field, search_vector_index
 
@@ -151,7 +151,7 @@ class Course(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("training:course", kwargs={"slug": self.slug})
+        return path_to("training:course", self.slug)
 
     @property
     def length_label(self) -> str:
@@ -303,7 +303,7 @@ class Session(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("training:session", kwargs={"pk": self.pk})
+        return path_to("training:session", self.pk)
 
     @property
     def is_cancelled(self) -> bool:
