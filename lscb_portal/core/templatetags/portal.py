@@ -1,16 +1,32 @@
 """Template filters the whole portal uses: dates and times in UK style.
 
 GOV.UK style: "Tuesday 10 October 2017", "9am", "12:15pm", "midday",
-"Tuesday 10 October 2017, 9am to 12:15pm".
+"Tuesday 10 October 2017, 9am to 12:15pm". The portal speaks English only, so the names are
+written here rather than looked up through the translation machinery for every date of a list.
 """
 
 from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 register = template.Library()
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _local(value):
@@ -21,11 +37,16 @@ def _local(value):
 
 @register.filter
 def ukdate(value, style: str = "long"):
-    """10 October 2017; with style "long" (the default) Tuesday 10 October 2017."""
+    """Tuesday 10 October 2017; with style "short" 10 October 2017, with "table" Tue 10 October 2017."""
     if not isinstance(value, (date, datetime)):
         return ""
     value = _local(value)
-    return date_format(value, "l j F Y" if style == "long" else "j F Y")
+    day = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if style == "long":
+        return f"{WEEKDAYS[value.weekday()]} {day}"
+    if style == "table":
+        return f"{WEEKDAYS[value.weekday()][:3]} {day}"
+    return day
 
 
 @register.filter
