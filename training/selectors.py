@@ -7,8 +7,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -35,9 +36,9 @@ def _public_sessions():
 def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetime | None = None) -> Page:
     """One page of upcoming sessions of published courses, soonest first, with places taken.
 
-    Three queries whatever the number of sessions: the count, the page's ids (LIMIT/OFFSET)
-    and those sessions with their places. Places are annotated on the page's
-    sessions only: ``with_places()`` before the LIMIT would count the bookings of every
+    Two queries whatever the number of sessions: the page's ids (LIMIT/OFFSET) with the count
+    of all (``_page_of``), and those sessions with their places. Places are annotated on the
+    page's sessions only: ``with_places()`` before the LIMIT would count the bookings of every
     upcoming session. Any ``page`` gives a page, as ``Paginator.get_page`` does: not a
     number means the first, beyond the end (or below 1) the last.
     """
@@ -58,17 +59,38 @@ def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetim
         sessions = sessions.filter(status=SessionStatus.SCHEDULED).has_places()
     # The primary key last, so sessions starting together keep their places from page to page.
     ordering = ("starts_at", "course__title", "pk")
-    found = Paginator(sessions.order_by(*ordering).values_list("pk", flat=True), PROGRAMME_PAGE_SIZE).get_page(page)
+    found = _page_of(sessions.order_by(*ordering), page, PROGRAMME_PAGE_SIZE)
     found.object_list = list(_public_sessions().filter(pk__in=list(found.object_list)).order_by(*ordering))
     return found
+
+
+def _page_of(rows: QuerySet, page: Any, size: int) -> Page:
+    """``Paginator(rows' ids, size).get_page(page)``, its ids and the count of all rows read in one query.
+
+    ``COUNT(*) OVER ()`` counts the rows before the LIMIT. A page with no rows (beyond the end,
+    below 1, or nothing at all) goes the Paginator's own way, counting first.
+    """
+    paginator = Paginator(rows.values_list("pk", flat=True), size)
+    try:
+        number = int(page) if not isinstance(page, float) or page.is_integer() else None
+    except (TypeError, ValueError):
+        number = 1
+    if number is not None and number >= 1:
+        offset = (number - 1) * size
+        found = list(rows.annotate(total=Window(Count("pk"))).values_list("pk", "total")[offset : offset + size])
+        if found:
+            paginator.count = found[0][1]  # what the cached property would have read
+            current = paginator.page(number)
+            current.object_list = [pk for pk, _total in found]
+            return current
+    return paginator.get_page(page)
 
 
 def topics_in_use() -> list[Tag]:
     """The topics of published courses, for the programme's filter."""
     return list(
         Tag.objects.filter(
-            taggit_taggeditem_items__content_type__app_label="training",
-            taggit_taggeditem_items__content_type__model="course",
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Course),
             taggit_taggeditem_items__object_id__in=Course.objects.published().values("pk"),
         )
         .distinct()

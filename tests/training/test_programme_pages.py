@@ -42,7 +42,7 @@ def test_the_places_table_says_total_taken_and_left_or_full(client):
     rows = [" ".join(row.split()) for row in html.split('<tr class="govuk-table__row">')[2:]]
     assert 'numeric">15</td>' in rows[0]
     assert 'numeric">8</td>' in rows[0]
-    assert 'numeric"> 7 </td>' in rows[0]
+    assert 'numeric">7</td>' in rows[0]
     assert "Full" in rows[1]
     assert "waiting list open" in rows[1]
 

@@ -70,7 +70,7 @@ def test_the_programme_fetches_one_page_of_sessions_and_counts_places_on_it(djan
     BookingFactory(session=second_page[0])
     BookingFactory(session=second_page[0], status=BookingStatus.WAITING)
 
-    with django_assert_num_queries(3) as captured:
+    with django_assert_num_queries(2) as captured:
         page = selectors.programme(filters=selectors.ProgrammeFilters(), page=2, now=now)
         rows = list(page)
 
@@ -78,6 +78,20 @@ def test_the_programme_fetches_one_page_of_sessions_and_counts_places_on_it(djan
     assert rows == second_page
     assert (rows[0].places_taken, rows[0].waiting_count) == (1, 1)
     assert any(f"LIMIT {selectors.PROGRAMME_PAGE_SIZE} OFFSET" in query["sql"] for query in captured.captured_queries)
+    assert "COUNT" in captured.captured_queries[0]["sql"]  # the count of all, read with the page's ids
+
+
+@pytest.mark.parametrize(("asked", "given"), [("3", 3), (3.0, 3), ("9", 3), ("0", 3), ("-2", 3), ("2.5", 1), ("x", 1)])
+def test_any_page_asked_for_gives_a_page_as_the_paginator_would(asked, given):
+    now = timezone.now()
+    for n in range(1, selectors.PROGRAMME_PAGE_SIZE * 2 + 4):
+        SessionFactory(starts_at=now + datetime.timedelta(days=n))
+
+    page = selectors.programme(filters=selectors.ProgrammeFilters(), page=asked, now=now)
+
+    assert page.number == given
+    assert page.paginator.count == selectors.PROGRAMME_PAGE_SIZE * 2 + 3
+    assert len(page.object_list) == (3 if given == 3 else selectors.PROGRAMME_PAGE_SIZE)
 
 
 def test_the_programme_with_places_left_leaves_out_full_and_cancelled_sessions():

@@ -40,7 +40,19 @@ def ukdate(value, style: str = "long"):
     """Tuesday 10 October 2017; with style "short" 10 October 2017, with "table" Tue 10 October 2017."""
     if not isinstance(value, (date, datetime)):
         return ""
-    value = _local(value)
+    return date_text(_local(value), style)
+
+
+@register.filter
+def uktime(value):
+    """9am, 12:15pm, midday, midnight."""
+    if not isinstance(value, datetime):
+        return ""
+    return time_text(_local(value))
+
+
+def date_text(value: date, style: str = "long") -> str:
+    """``ukdate`` of a date or a datetime already in the board's time zone."""
     day = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
     if style == "long":
         return f"{WEEKDAYS[value.weekday()]} {day}"
@@ -49,12 +61,8 @@ def ukdate(value, style: str = "long"):
     return day
 
 
-@register.filter
-def uktime(value):
-    """9am, 12:15pm, midday, midnight."""
-    if not isinstance(value, datetime):
-        return ""
-    value = _local(value)
+def time_text(value: datetime) -> str:
+    """``uktime`` of a datetime already in the board's time zone."""
     if value.minute == 0 and value.hour in (0, 12):
         return "midnight" if value.hour == 0 else "midday"
     hour = value.hour % 12 or 12
