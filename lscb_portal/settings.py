@@ -188,6 +188,10 @@ USE_TZ = True
 # change at once and nothing but the database is shared. PAGE_CACHE_SECONDS bounds how late a change that comes
 # with time alone (a scheduled issue, a booking closing) can show; 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
+# Parts of pages that show fewer areas than the page (the shell, an issue's articles), kept per
+# process while those areas' versions stand (pagecache.fragment); 0 turns them off.
+PAGE_FRAGMENT_SECONDS = env_int("PAGE_FRAGMENT_SECONDS", 0 if DEBUG else 60)
+PAGE_FRAGMENT_ENTRIES = env_int("PAGE_FRAGMENT_ENTRIES", 300)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {

@@ -118,28 +118,39 @@ def _reading_blocks():
     return IssueBlock.objects.select_related("update_round").prefetch_related("courses").order_by("position", "pk")
 
 
-def _for_reading(issues: QuerySet[Issue], *, whole_issue: bool) -> QuerySet[Issue]:
-    lookups = [Prefetch("articles", queryset=_reading_articles(lists=whole_issue))]
-    if whole_issue:
-        lookups.append(Prefetch("blocks", queryset=_reading_blocks()))
-    return issues.select_related("series").defer(*_ISSUE_SEARCH_COLUMNS).prefetch_related(*lookups)
+def _for_reading(issues: QuerySet[Issue], *, articles: bool) -> QuerySet[Issue]:
+    issues = issues.select_related("series").defer(*_ISSUE_SEARCH_COLUMNS)
+    if articles:
+        issues = issues.prefetch_related(Prefetch("articles", queryset=_reading_articles(lists=False)))
+    return issues
 
 
-def issue_for_reading(*, series_slug: str, number: int, whole_issue: bool = True) -> Issue:
-    """A published issue with everything its page shows, in a fixed number of queries; 404 otherwise.
+def issue_for_reading(*, series_slug: str, number: int, articles: bool = False) -> Issue:
+    """A published issue and its series; 404 otherwise.
 
-    Its blocks' live content comes from ``blocks.fill`` (a fixed number of queries more). With
-    ``whole_issue=False``, for one article's page, there are no blocks and the articles come without
-    their lists: give the one shown them with ``add_article_lists``.
+    Its page reads what it shows with ``issue_articles`` and ``issue_blocks``. With ``articles``,
+    for one article's page, the issue comes with its articles, without their lists: give the one
+    shown them with ``add_article_lists``.
     """
     return get_object_or_404(
-        _for_reading(Issue.objects.published(), whole_issue=whole_issue), series__slug=series_slug, number=number
+        _for_reading(Issue.objects.published(), articles=articles), series__slug=series_slug, number=number
     )
 
 
-def issue_for_preview(*, issue_id: int, whole_issue: bool = True) -> Issue:
+def issue_for_preview(*, issue_id: int, articles: bool = False) -> Issue:
     """Any issue, drafts included, prepared exactly as for reading (staff only: the view checks)."""
-    return get_object_or_404(_for_reading(Issue.objects.all(), whole_issue=whole_issue), pk=issue_id)
+    return get_object_or_404(_for_reading(Issue.objects.all(), articles=articles), pk=issue_id)
+
+
+def issue_articles(*, issue: Issue) -> list[Article]:
+    """The issue's articles in reading order, each with its ``topic_list``, ``attachment_list`` and
+    ``resource_list`` (four queries, whatever the number of articles)."""
+    return list(_reading_articles(lists=True).filter(issue=issue))
+
+
+def issue_blocks(*, issue: Issue) -> list[IssueBlock]:
+    """The issue's blocks in order, with what ``blocks.fill`` needs of them (one query, two with training blocks)."""
+    return list(_reading_blocks().filter(issue=issue))
 
 
 def add_article_lists(articles: list[Article]) -> None:

@@ -1,12 +1,15 @@
 """The newsletters' public pages. Thin: read through selectors, write through services."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lscb_portal.core import ratelimit, security
+from lscb_portal.core import pagecache, ratelimit, security
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.models import BoardSettings
@@ -61,18 +64,59 @@ def series(request, series: str, year: int | None = None):
     )
 
 
+@dataclass(frozen=True)
+class ArticleSection:
+    """One article as the issue page shows it, rendered once for every reader of the issue."""
+
+    position: int
+    anchor: str
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class IssueContents:
+    sections: list[ArticleSection]
+    previous: Issue | None
+    following: Issue | None
+
+
+def _issue_contents(request, issue: Issue, *, preview: bool) -> IssueContents:
+    """The issue's articles, rendered, and the issues before and after it.
+
+    They show only newsletters and topics, so the page keeps them as a fragment while those stand:
+    when a booking sets the page aside (its blocks show places), only the blocks are read again.
+    """
+
+    def build() -> IssueContents:
+        articles = selectors.issue_articles(issue=issue)
+        links.add_reading_links(issue, articles, preview=preview)
+        sections = [
+            ArticleSection(
+                position=article.position,
+                anchor=article.anchor,
+                title=article.title,
+                html=render_to_string("partials/_newsletters_issue_article.html", {"article": article}),
+            )
+            for article in articles
+        ]
+        previous, following = (None, None) if preview else selectors.adjacent_issues(issue=issue)
+        return IssueContents(sections=sections, previous=previous, following=following)
+
+    if preview:
+        return build()
+    return pagecache.fragment(request, ("newsletters.issue", issue.pk), shows=["newsletters", "topics"], build=build)
+
+
 def _issue_page(request, issue: Issue, *, preview: bool, feedback_form=None, status: int = 200):
-    previous, following = (None, None) if preview else selectors.adjacent_issues(issue=issue)
-    articles = list(issue.articles.all())
-    links.add_reading_links(issue, articles, preview=preview)
-    filled = blocks.fill(issue, list(issue.blocks.all()))
+    contents = _issue_contents(request, issue, preview=preview)
+    filled = blocks.fill(issue, selectors.issue_blocks(issue=issue))
     context = {
         "issue": issue,
         "series": issue.series,
-        "articles": articles,
-        "entries": blocks.page_entries(articles, filled),
-        "previous": previous,
-        "next": following,
+        "entries": blocks.page_entries(contents.sections, filled),
+        "previous": contents.previous,
+        "next": contents.following,
         "preview": preview,
         "feedback_form": feedback_form or FeedbackForm(),
         "blank_feedback_form": None if feedback_form else blank_form_html(request, FeedbackForm),
@@ -85,7 +129,7 @@ def issue(request, series: str, number: int):
 
 
 def article(request, series: str, number: int, slug: str):
-    issue = selectors.issue_for_reading(series_slug=series, number=number, whole_issue=False)
+    issue = selectors.issue_for_reading(series_slug=series, number=number, articles=True)
     return _article_page(request, issue, slug, preview=False)
 
 
@@ -122,7 +166,7 @@ def preview_article(request, issue_id: int, slug: str):
     if refused := _staff_preview(request):
         return refused
     response = _article_page(
-        request, selectors.issue_for_preview(issue_id=issue_id, whole_issue=False), slug, preview=True
+        request, selectors.issue_for_preview(issue_id=issue_id, articles=True), slug, preview=True
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store, private"

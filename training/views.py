@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from lscb_portal.core import pagination, ratelimit
+from lscb_portal.core import pagecache, pagination, ratelimit
 from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.signing import BadLink, signed_link_page
@@ -36,7 +36,10 @@ BOOKED_SESSION_KEY = "training_booked"
 
 
 def index(request):
-    topics = selectors.topics_in_use()
+    # Kept as a fragment: the programme's places change with every booking, its topics seldom.
+    topics = pagecache.fragment(
+        request, ("training.topics_in_use",), shows=["topics", "training"], build=selectors.topics_in_use
+    )
     form = ProgrammeFilterForm(request.GET or None, topics=topics)
     page = selectors.programme(filters=form.filters(), page=request.GET.get("page"))
     url_for = partial(pagination.page_url, reverse("training:index"), request.GET)

@@ -44,8 +44,12 @@ policy header, so the copy it holds keeps the policy matching its nonce.
 import functools
 import hashlib
 import re
-from collections.abc import Iterable
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -64,6 +68,7 @@ MESSAGES_COOKIE_NAME = "messages"
 # The area of the board's identity and contacts, which the shell of every page shows.
 BOARD = "board"
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,7 @@ def install_triggers(sender=None, using="default", plan=None, **kwargs) -> None:
 
     for alias in (CACHE_ALIAS, QUERY_CACHE_ALIAS):
         caches[alias].clear()
+    _fragments.clear()
     db = connections[using]
     existing_tables = set(db.introspection.table_names())
     with db.cursor() as cursor:
@@ -268,15 +274,20 @@ def install_triggers(sender=None, using="default", plan=None, **kwargs) -> None:
                 )
 
 
-def versions(areas: Iterable[str]) -> tuple[int, ...]:
-    """Each area's version, in the order given: how many committed changes to what it shows. One query."""
-    areas = tuple(areas)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT area, SUM(weight) FROM core_contentchange WHERE area = ANY(%s) GROUP BY area", [list(areas)]
-        )
-        found = dict(cursor.fetchall())
-    return tuple(int(found.get(area, 0)) for area in areas)
+def versions(areas: Iterable[str], request=None) -> tuple[int, ...]:
+    """Each area's version, in the order given: how many committed changes to what it shows.
+
+    One query reads every area's; given the request, it is read once for the request (the page
+    and its fragments are checked against the same versions).
+    """
+    found = getattr(request, "_content_versions", None)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT area, SUM(weight) FROM core_contentchange GROUP BY area")
+            found = {area: int(total) for area, total in cursor.fetchall()}
+        if request is not None:
+            request._content_versions = found
+    return tuple(found.get(area, 0) for area in areas)
 
 
 def compact() -> int:
@@ -443,7 +454,7 @@ def cached_page(view=None, *, shows: Iterable[str], query: Iterable[str] = ()):
                 return view(request, *args, **kwargs)
             cache = _cache_for(request)
             key = _cache_key(request)
-            current = versions(areas)
+            current = versions(areas, request)
             stored = cache.get(key)
             if stored is not None and stored.versions == current:
                 if stored.is_held_by(request):
@@ -484,3 +495,56 @@ def check_page_areas(app_configs=None, **kwargs) -> list:
         for area in areas
         if area not in known
     ]
+
+
+class _Fragments:
+    """This process's kept fragments: key → (versions, kept until, value), the least recently used dropped first."""
+
+    def __init__(self):
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, current: tuple):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != current or entry[1] < time.time():
+                return _MISSING
+            self.entries.move_to_end(key)
+            return entry[2]
+
+    def set(self, key, current: tuple, value) -> None:
+        with self.lock:
+            self.entries[key] = (current, time.time() + settings.PAGE_FRAGMENT_SECONDS, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > settings.PAGE_FRAGMENT_ENTRIES:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_MISSING = object()
+_fragments = _Fragments()
+
+
+def fragment(request, key: tuple, *, shows: Iterable[str], build: Callable[[], T]) -> T:
+    """``build()``, kept in this process while the versions of the areas it ``shows`` stay as they were.
+
+    For the parts of a page that show fewer areas than the page: the board's shell on every page,
+    an issue's articles beside its live training places, the programme's topics. When a write
+    sets a page aside, its re-render builds again only the parts showing what changed. Kept at
+    most ``PAGE_FRAGMENT_SECONDS`` (0 turns fragments off; off with ``DEBUG``), so what comes
+    with time alone shows as late as on a kept page. The versions are read before ``build``
+    runs, as for pages; nothing built inside an open transaction is kept (it may yet roll back).
+    A value is shared by every request in the process that finds it: treat it as read-only.
+    """
+    if settings.PAGE_FRAGMENT_SECONDS <= 0:
+        return build()
+    current = versions(sorted(set(shows)), request)
+    value = _fragments.get(key, current)
+    if value is _MISSING:
+        value = build()
+        if not connection.in_atomic_block:
+            _fragments.set(key, current, value)
+    return value

@@ -1,9 +1,11 @@
 """The home page: what a practitioner came for, in one look and a fixed number of queries."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.utils import timezone
 
+from lscb_portal.core import pagecache
 from newsletters import selectors as newsletter_selectors
 from procedures import selectors as procedure_selectors
 from training import selectors as training_selectors
@@ -13,16 +15,20 @@ SESSIONS_SHOWN = 5
 AMENDMENTS_SHOWN = 5
 
 
-def home_context(*, now=None) -> dict:
+def home_context(request, *, now=None) -> dict:
     """The latest issue, sessions with places in the next eight weeks and the latest procedure amendments.
 
     Five queries whatever the number of issues, sessions, bookings or chapters (plus the
-    layout's own).
+    layout's own). The latest issue and amendments are kept as fragments (``pagecache.fragment``):
+    a booking sets the page aside for its sessions, and only those are read again.
     """
     now = now or timezone.now()
-    issues = newsletter_selectors.latest_issues(limit=1)
+    latest = partial(newsletter_selectors.latest_issues, limit=1)
+    issues = pagecache.fragment(request, ("pages.home.issue",), shows=["newsletters"], build=latest)
     sessions = training_selectors.sessions_with_places(within=SESSIONS_AHEAD, limit=SESSIONS_SHOWN + 1, now=now)
-    block = procedure_selectors.home_block()
+    block = pagecache.fragment(
+        request, ("pages.home.procedures",), shows=["procedures"], build=procedure_selectors.home_block
+    )
     return {
         "latest_issue": issues[0] if issues else None,
         "training_sessions": sessions[:SESSIONS_SHOWN],

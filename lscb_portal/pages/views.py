@@ -23,7 +23,7 @@ DATABASE_OUTAGES = (db.OperationalError, db.InterfaceError)
 
 
 def home(request):
-    return render(request, "pages/home.html", home_page.home_context())
+    return render(request, "pages/home.html", home_page.home_context(request))
 
 
 def search(request):

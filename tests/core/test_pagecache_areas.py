@@ -1,7 +1,8 @@
 """The page cache's areas: a write sets aside exactly the pages that show what it changed.
 
 Each page is read twice (the second read from the kept copy), then something is written and committed.
-A page that shows the change must answer with what the view renders now, with the cache off; a page
+A page that shows the change must answer with what the view renders now, with the cache and fragments
+off (so a fragment kept under the wrong areas would show as a stale page too); a page
 outside the areas the change touched must come from its kept copy, unchanged, with the one query that
 reads the versions. (A page in a changed area that does not show this change may be rendered again: it
 must then be what the view renders now.) These tests commit (``transactional_db``): the triggers fire at
@@ -39,6 +40,8 @@ _PER_READER = re.compile(r'(nonce="|nonce-|name="csrfmiddlewaretoken" value=")[^
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 60
+    settings.PAGE_FRAGMENT_SECONDS = 60
+    pagecache._fragments.clear()
     caches[pagecache.CACHE_ALIAS].clear()
     caches[pagecache.QUERY_CACHE_ALIAS].clear()
     yield
@@ -99,7 +102,8 @@ def _read(url: str) -> str:
 
 
 def _rendered_now(url: str) -> str:
-    with override_settings(PAGE_CACHE_SECONDS=0):
+    """The page rendered whole: neither the page nor any fragment of it from what the process keeps."""
+    with override_settings(PAGE_CACHE_SECONDS=0, PAGE_FRAGMENT_SECONDS=0):
         return _read(url)
 
 

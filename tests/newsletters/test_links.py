@@ -22,7 +22,7 @@ def _articles(issue, *, preview):
         prepared = selectors.issue_for_preview(issue_id=issue.pk)
     else:
         prepared = selectors.issue_for_reading(series_slug=issue.series.slug, number=issue.number)
-    articles = list(prepared.articles.all())
+    articles = selectors.issue_articles(issue=prepared)
     links.add_reading_links(prepared, articles, preview=preview)
     return articles
 

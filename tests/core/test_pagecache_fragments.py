@@ -1,0 +1,127 @@
+"""Page fragments: parts of a page kept while the versions of the areas they show stand.
+
+These tests commit (``transactional_db``): the triggers fire at commit, as in production.
+"""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from lscb_portal.core import pagecache
+from lscb_portal.core.models import BoardSettings
+from newsletters.models import Article
+from tests.newsletters.factories import ArticleFactory, IssueFactory
+from tests.training.factories import BookingFactory, SessionFactory
+from training.models import Course
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fragments_on(settings):
+    settings.PAGE_FRAGMENT_SECONDS = 60
+    pagecache._fragments.clear()
+    yield
+    pagecache._fragments.clear()
+
+
+class Builds:
+    """A fragment's build function that counts its calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return f"built {self.calls}"
+
+
+def _kept(build, shows=("training",)):
+    return pagecache.fragment(RequestFactory().get("/"), ("test.fragment",), shows=shows, build=build)
+
+
+def test_a_fragment_is_built_again_only_when_an_area_it_shows_changes():
+    session = SessionFactory()
+    build = Builds()
+    assert _kept(build) == "built 1"
+    assert _kept(build) == "built 1"
+
+    BookingFactory(session=session)  # the places area, which this fragment does not show
+    assert _kept(build) == "built 1"
+
+    Course.objects.filter(pk=session.course_id).update(title="Neglect: the Graded Care Profile")
+    assert _kept(build) == "built 2"
+    assert build.calls == 2
+
+
+def test_a_fragment_is_kept_at_most_its_time():
+    build = Builds()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _kept(build)
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        assert _kept(build) == "built 1"
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert _kept(build) == "built 2"
+
+
+def test_nothing_built_inside_a_transaction_is_kept():
+    """It may have read rows that are then rolled back."""
+    build = Builds()
+    with transaction.atomic():
+        assert _kept(build) == "built 1"
+    assert _kept(build) == "built 2"
+    assert _kept(build) == "built 2"
+
+
+def test_fragments_are_off_when_their_time_is_zero(settings):
+    settings.PAGE_FRAGMENT_SECONDS = 0
+    build = Builds()
+    _kept(build)
+    assert _kept(build) == "built 2"
+
+
+def test_a_request_reads_the_versions_once_for_its_page_and_fragments():
+    request = RequestFactory().get("/")
+    with CaptureQueriesContext(connection) as queries:
+        pagecache.versions(["board"], request)
+        pagecache.fragment(request, ("a",), shows=["training"], build=Builds())
+        pagecache.fragment(request, ("b",), shows=["newsletters", "topics"], build=Builds())
+    assert len(queries) == 1
+
+
+def test_an_issue_page_reads_its_articles_again_only_when_they_change(settings, django_assert_max_num_queries):
+    """A booking changes the places its training block shows, not its articles."""
+    settings.PAGE_CACHE_SECONDS = 0
+    BoardSettings.get_solo()
+    issue = IssueFactory(published=True)
+    article = ArticleFactory(issue=issue, title="Spotting neglect early")
+    session = SessionFactory()
+    url = issue.get_absolute_url()
+    Client().get(url)
+
+    BookingFactory(session=session)
+    # The content versions, the issue and its blocks: the articles, their lists, the issues either side
+    # and the board's settings come from fragments.
+    with django_assert_max_num_queries(3):
+        assert "Spotting neglect early" in Client().get(url).content.decode()
+
+    Article.objects.filter(pk=article.pk).update(title="Spotting neglect in babies")
+    assert "Spotting neglect in babies" in Client().get(url).content.decode()
+
+
+def test_the_shell_shows_a_change_to_the_boards_details_on_the_next_page(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    BoardSettings.get_solo()
+    Client().get("/contact/")
+    BoardSettings.objects.update(referral_phone="01632 960 999", name="Northbrook Children's Partnership")
+
+    page = Client().get("/contact/").content.decode()
+
+    assert "01632 960 999" in page  # the "worried about a child?" strip
+    assert '<span class="govuk-!-font-weight-bold">Northbrook Children&#x27;s Partnership</span>' in page  # the footer
