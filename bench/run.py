@@ -272,8 +272,9 @@ def main(argv=None) -> int:
         "large": prepare_board("large", urls["large"], large=True, reuse=args.reuse),
         "demo": prepare_board("demo", urls["demo"], large=False, reuse=args.reuse),
     }
-    # The same large board with every page rendered for every request: what the page cache saves.
-    pages[report.UNCACHED] = pages["large"]
+    # The same large board with every page rendered for every request (what the page cache saves), with its
+    # fragments kept, and without them.
+    pages[report.UNCACHED] = pages[report.RENDERED] = pages["large"]
     log("reference: migrate and seed")
     reference_env = prepare_reference(urls["reference"])
     log("collectstatic (production storage)")
@@ -290,6 +291,11 @@ def main(argv=None) -> int:
             "portal (large board, no page cache)",
             "lscb_portal.wsgi:application",
             production_env(database_url=urls["large"], PAGE_CACHE_SECONDS="0"),
+        ),
+        report.RENDERED: Server(
+            "portal (large board, no page cache nor fragments)",
+            "lscb_portal.wsgi:application",
+            production_env(database_url=urls["large"], PAGE_CACHE_SECONDS="0", PAGE_FRAGMENT_SECONDS="0"),
         ),
         report.REFERENCE: Server("reference", "bench.reference.wsgi:application", reference_env),
     }
@@ -314,7 +320,7 @@ def main(argv=None) -> int:
 
         plan: list[report.Measurement] = []
         for name in PAGE_NAMES:
-            for board in ("large", "demo", report.UNCACHED):
+            for board in ("large", "demo", *report.COMPARISON_BOARDS):
                 entry = next((page for page in pages[board] if page["page"] == name), None)
                 measurement = report.Measurement(page=name, board=board, path=(entry or {}).get("path") or "")
                 if not entry or not entry["path"]:
@@ -407,7 +413,7 @@ def main(argv=None) -> int:
         },
         "notes": notes,
     }
-    measured = [row for row in rows if row.requests_per_s is not None and row.board != report.UNCACHED]
+    measured = [row for row in rows if row.requests_per_s is not None and row.board not in report.COMPARISON_BOARDS]
     summary["targets"] = {
         "pages_met": sum(row.target_met for row in measured),
         "pages_measured": len(measured),

@@ -138,6 +138,9 @@ def test_the_board_without_the_page_cache_is_shown_for_comparison_and_kept_out_o
     uncached_line = next(line for line in report.table_lines(rows) if report.UNCACHED in line)
 
     assert uncached_line.endswith("(comparison: NO)")
+    rendered = report.page_rows([ref(500, 50), page("issue", report.RENDERED, 50, 400), ref(500, 50)])
+    assert report.table_lines(rendered)[1].endswith("(comparison: NO)")
+    assert rendered[0].uncached_target is None  # the uncached targets are judged with the fragments kept
     assert [row.page for row in rows if row.board == report.UNCACHED] == ["home"]
     assert report.board_comparisons(rows) == []
 
