@@ -450,6 +450,11 @@ class LargeBoard:
                 )
             )
         sessions = session_model.objects.bulk_create(sessions, batch_size=BATCH)
+        # Each on one date: its one part is its own span.
+        part_model = apps.get_model("training", "SessionPart")
+        part_model.objects.bulk_create(
+            [part_model(session=s, starts_at=s.starts_at, ends_at=s.ends_at) for s in sessions], batch_size=BATCH
+        )
 
         per_session = bookings_target // len(sessions)
         extra = bookings_target - per_session * len(sessions)

@@ -208,6 +208,7 @@ def make_session(*, title: str, capacity: int) -> int:
         venue_name="Northbrook Civic Centre, Training Room 2",
         capacity=capacity,
     )
+    session.parts.create(starts_at=session.starts_at, ends_at=session.ends_at)
     return session.pk
 
 

@@ -16,7 +16,7 @@ class TrainingConfig(AppConfig):
         pagecache.watch(
             "training",
             area="training",
-            exclude=["bookingneeds", "charge", "evaluation"],
+            exclude=["bookingneeds", "charge", "evaluation", "partattendance"],
             rows={"booking": pagecache.Rows(area="places", shown=("session", "status"))},
         )
         from lscb_portal.core import outbox, subscriptions

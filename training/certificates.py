@@ -20,12 +20,19 @@ class Certificate:
     reference: str
 
 
+def _dates_in_words(session) -> str:
+    """ "4 March 2026", or for a course over several dates "4 March 2026 and 11 March 2026"."""
+    days = [timezone.localtime(part.starts_at).strftime("%-d %B %Y") for part in session.parts.all()]
+    days = days or [timezone.localtime(session.starts_at).strftime("%-d %B %Y")]
+    return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+
+
 def certificate_for(booking: Booking) -> Certificate:
     session = booking.session
     return Certificate(
         name=booking.attendee_name,
         course=session.course.title,
-        date=timezone.localtime(session.starts_at).strftime("%-d %B %Y"),
+        date=_dates_in_words(session),
         length=session.course.length_label,
         board=BoardSettings.get_solo().name,
         reference=booking.reference,

@@ -1,7 +1,8 @@
 """The demo training programme: a year (April to March) of multi-agency courses.
 
 Past sessions, sessions nearly full, full with a waiting list, barely booked, one
-cancelled, and a morning and an afternoon run of one event; bookings from
+cancelled, a morning and an afternoon run of one event, and a course over two dates a
+week apart; bookings from
 organisations across the sectors. Names and contact details are made up.
 Running it again changes nothing (everything is keyed on slugs, dates and references).
 """
@@ -28,6 +29,7 @@ from .models import (
     Evaluation,
     Length,
     Level,
+    PartAttendance,
     Session,
     SessionStatus,
 )
@@ -235,6 +237,25 @@ COURSES = [
         "months": [9, 1],
     },
     {
+        "slug": "signs-of-safety-practice-skills",
+        "title": "Signs of Safety: Practice Skills over Two Days",
+        "summary": "Two days a week apart: mapping what we are worried about, what is working well and what needs "
+        "to happen, then bringing a real case back to the second day.",
+        "aims": "<p>To build practitioners' skill in using the Signs of Safety framework with families.</p>",
+        "outcomes": "<ul><li>Map a case with a family using the three questions</li><li>Write danger statements "
+        "and safety goals in words a family understands</li><li>Use the week between the days to try the tools "
+        "on a case of your own</li></ul>",
+        "audience": Audience.SPECIALISTS,
+        "audience_detail": "Social workers, family support workers and early help practitioners.",
+        "level": Level.INTERMEDIATE,
+        "length": Length.FULL_DAY,
+        "topics": ["Child protection", "Early help"],
+        "times": ((9, 30), (16, 0)),
+        "weeks": 2,
+        "capacity": 16,
+        "months": [5, 11, 2],
+    },
+    {
         "slug": "learning-from-case-reviews",
         "title": "Learning from Local Child Safeguarding Practice Reviews",
         "summary": "What our recent reviews found, what has changed since, and what it means for your practice. "
@@ -287,6 +308,28 @@ def _at(day: datetime.date, time: tuple[int, int]) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(*time)))
 
 
+def _parts(day: datetime.date, times, weeks: int):
+    """A session's dates: ``weeks`` parts at the same times, a week apart."""
+    from .services import PartDates
+
+    days = [day + datetime.timedelta(weeks=n) for n in range(weeks)]
+    return [PartDates(starts_at=_at(each, times[0]), ends_at=_at(each, times[1])) for each in days]
+
+
+def _dated(session: Session, parts) -> None:
+    from . import services
+
+    if [(part.starts_at, part.ends_at) for part in session.parts.all()] != [(p.starts_at, p.ends_at) for p in parts]:
+        services.session_parts_set(session=session, parts=parts)
+
+
+def _marks(booking: Booking, status: str) -> None:
+    """The register's marks behind an attendance status: a partly attended delegate came on the first date only."""
+    for number, part in enumerate(booking.session.parts.all()):
+        attended = status == BookingStatus.ATTENDED or (status == BookingStatus.PARTLY_ATTENDED and number == 0)
+        _upsert(PartAttendance, {"booking": booking, "part": part}, {"attended": attended, "marked_at": part.ends_at})
+
+
 def _organisations() -> list[Organisation]:
     organisations = []
     for name, sector in ORGANISATIONS:
@@ -321,7 +364,13 @@ def _book(session: Session, n: int, status: str, organisations: list[Organisatio
         "eligibility_confirmed": bool(session.course.eligibility),
         "created_at": booked_at,
         "confirmed_at": booked_at
-        if status in (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.DID_NOT_ATTEND)
+        if status
+        in (
+            BookingStatus.CONFIRMED,
+            BookingStatus.ATTENDED,
+            BookingStatus.PARTLY_ATTENDED,
+            BookingStatus.DID_NOT_ATTEND,
+        )
         else None,
     }
     if session.status == SessionStatus.CANCELLED:
@@ -343,12 +392,17 @@ def _fill(session: Session, pattern: tuple[float, int], organisations, now) -> i
         # Keep within the per-organisation cap: at most ``limit`` places for each organisation.
         taken = min(taken, limit * len(organisations))
     count = 0
+    several_dates = len(session.parts.all()) > 1
     for n in range(taken):
         if past:
             status = BookingStatus.DID_NOT_ATTEND if n % 11 == 5 else BookingStatus.ATTENDED
+            if several_dates and n % 11 == 7:
+                status = BookingStatus.PARTLY_ATTENDED
         else:
             status = BookingStatus.CONFIRMED
-        _book(session, n, status, organisations, now)
+        booking = _book(session, n, status, organisations, now)
+        if booking.status in (BookingStatus.ATTENDED, BookingStatus.PARTLY_ATTENDED, BookingStatus.DID_NOT_ATTEND):
+            _marks(booking, booking.status)
         count += 1
     if not past and taken >= session.capacity:
         for n in range(taken, taken + waiting):
@@ -393,11 +447,12 @@ def load() -> str:
             day = _session_day(year_start, month, index)
             venue = ONLINE if spec.get("delivery") == Delivery.ONLINE else VENUES[(index + run_index) % len(VENUES)]
             for times in runs:
+                parts = _parts(day, times, spec.get("weeks", 1))
                 session = _upsert(
                     Session,
-                    {"course": course, "starts_at": _at(day, times[0])},
+                    {"course": course, "starts_at": parts[0].starts_at},
                     {
-                        "ends_at": _at(day, times[1]),
+                        "ends_at": parts[-1].ends_at,
                         "venue_name": venue[0],
                         "venue_address": venue[1],
                         "venue_postcode": venue[2],
@@ -413,6 +468,7 @@ def load() -> str:
                         ),
                     },
                 )
+                _dated(session, parts)
                 sessions += 1
                 pattern = FILL_PATTERNS[(index + run_index + sessions) % len(FILL_PATTERNS)]
                 bookings += _fill(session, pattern, organisations, now)
@@ -452,11 +508,12 @@ def _previous_year(year_start: datetime.date, organisations, now) -> tuple[int, 
             day = _session_day(last_year, month, index)
             times = spec["times"]
             venue = ONLINE if spec.get("delivery") == Delivery.ONLINE else VENUES[(index + run_index) % len(VENUES)]
+            parts = _parts(day, times, spec.get("weeks", 1))
             session = _upsert(
                 Session,
-                {"course": course, "starts_at": _at(day, times[0])},
+                {"course": course, "starts_at": parts[0].starts_at},
                 {
-                    "ends_at": _at(day, times[1]),
+                    "ends_at": parts[-1].ends_at,
                     "venue_name": venue[0],
                     "venue_address": venue[1],
                     "venue_postcode": venue[2],
@@ -466,6 +523,7 @@ def _previous_year(year_start: datetime.date, organisations, now) -> tuple[int, 
                     "places_per_organisation": spec.get("per_organisation"),
                 },
             )
+            _dated(session, parts)
             sessions += 1
             pattern = PREVIOUS_YEAR_PATTERNS[index % len(PREVIOUS_YEAR_PATTERNS)]
             bookings += _fill(session, pattern, organisations, now)

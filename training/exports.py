@@ -11,6 +11,7 @@ from .models import Booking, BookingStatus, Session
 REGISTER_STATUSES = [
     BookingStatus.CONFIRMED,
     BookingStatus.ATTENDED,
+    BookingStatus.PARTLY_ATTENDED,
     BookingStatus.DID_NOT_ATTEND,
     BookingStatus.PENDING_APPROVAL,
     BookingStatus.OFFERED,
@@ -46,6 +47,7 @@ def register_bookings(sessions) -> list[Booking]:
     return list(
         Booking.objects.filter(session__in=sessions, status__in=REGISTER_STATUSES)
         .select_related("session__course", "organisation")
+        .prefetch_related("session__parts")
         .order_by("session__starts_at", "session_id", "attendee_name")
     )
 
@@ -57,7 +59,9 @@ def _register_rows(sessions) -> list[list[str]]:
         rows.append(
             [
                 session.course.title,
-                timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M"),
+                "; ".join(
+                    timezone.localtime(part.starts_at).strftime("%d/%m/%Y %H:%M") for part in session.parts.all()
+                ),
                 booking.reference,
                 booking.attendee_name,
                 booking.role,

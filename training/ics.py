@@ -1,4 +1,4 @@
-"""iCalendar (RFC 5545) files for sessions: one event each, written by hand (the format is small)."""
+"""iCalendar (RFC 5545) files for sessions: one event for each date of a session, written by hand."""
 
 import datetime
 from urllib.parse import urlsplit
@@ -46,25 +46,33 @@ def session_calendar(session: Session, *, joining_url: str = "", now: datetime.d
     if session.trainers:
         description += ["", f"Trainers: {session.trainers}"]
     location = joining_url or session.venue_one_line or session.course.get_delivery_display()
+    parts = list(session.parts.all())
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Safeguarding Children Partnership//Training//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:training-session-{session.pk}@{host}",
-        f"DTSTAMP:{_utc(now or timezone.now())}",
-        f"DTSTART:{_utc(session.starts_at)}",
-        f"DTEND:{_utc(session.ends_at)}",
-        f"SUMMARY:{_escape(session.course.title)}",
-        f"DESCRIPTION:{_escape(chr(10).join(description))}",
-        f"LOCATION:{_escape(location)}",
-        f"URL:{absolute_url(session)}",
-        f"STATUS:{'CANCELLED' if session.is_cancelled else 'CONFIRMED'}",
-        "END:VEVENT",
-        "END:VCALENDAR",
     ]
+    stamp = _utc(now or timezone.now())
+    for number, part in enumerate(parts, start=1):
+        # A one-date session keeps the identifier it always had, so calendars update the same event.
+        uid = f"training-session-{session.pk}" if len(parts) == 1 else f"training-session-{session.pk}-{number}"
+        summary = session.course.title if len(parts) == 1 else f"{session.course.title} ({number} of {len(parts)})"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_utc(part.starts_at)}",
+            f"DTEND:{_utc(part.ends_at)}",
+            f"SUMMARY:{_escape(summary)}",
+            f"DESCRIPTION:{_escape(chr(10).join(description))}",
+            f"LOCATION:{_escape(location)}",
+            f"URL:{absolute_url(session)}",
+            f"STATUS:{'CANCELLED' if session.is_cancelled else 'CONFIRMED'}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -173,6 +173,8 @@ class BookingStatus(models.TextChoices):
     OFFERED = "offered", "Place offered"
     CANCELLED = "cancelled", "Cancelled"
     ATTENDED = "attended", "Attended"
+    # A course over several dates: came to some of its parts, not all (no certificate, no charge).
+    PARTLY_ATTENDED = "partly_attended", "Attended some dates"
     DID_NOT_ATTEND = "did_not_attend", "Did not attend"
 
 
@@ -182,6 +184,7 @@ HOLDING_PLACE = [
     BookingStatus.CONFIRMED,
     BookingStatus.OFFERED,
     BookingStatus.ATTENDED,
+    BookingStatus.PARTLY_ATTENDED,
     BookingStatus.DID_NOT_ATTEND,
 ]
 
@@ -207,19 +210,32 @@ class SessionQuerySet(models.QuerySet):
         )
 
     def with_places(self):
-        """Annotate places_taken and waiting_count (one query, whatever the number of bookings)."""
+        """Annotate places_taken, places_left and waiting_count (one query, whatever the number of bookings)."""
         return self.annotate(
             places_taken=Count("bookings", filter=Q(bookings__status__in=HOLDING_PLACE)),
+            places_left=places_left_of(F("places_taken")),
             waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
         )
 
     def has_places(self):
-        """Sessions with a place left, with ``places_taken``.
+        """Sessions with a place left, with ``places_taken`` and ``places_left``.
 
         Counted per session in a subquery, so that with a LIMIT Postgres stops once it has
         enough sessions; ``with_places()``'s join would group every session's bookings first.
         """
-        return self.annotate(places_taken=places_taken_count()).filter(places_taken__lt=F("capacity"))
+        return self.annotate(places_taken=places_taken_count(), places_left=places_left_of(F("places_taken"))).filter(
+            places_left__gt=0
+        )
+
+
+def places_left_of(taken) -> Greatest:
+    """The places left on a session when ``taken`` of its places are taken: never fewer than none.
+
+    The one definition of "a place is left" (``places_left > 0``): the listings filter on it, the
+    pages show it (``Session.places_remaining()``) and the services count with it under the
+    session's lock (``services.locking.places_left``).
+    """
+    return Greatest(F("capacity") - taken, Value(0), output_field=models.IntegerField())
 
 
 def places_taken_count():
@@ -242,7 +258,7 @@ def default_booking_closes(starts_at: datetime.datetime) -> datetime.datetime:
 
 
 class Session(models.Model):
-    """One dated run of a course. A morning and an afternoon run are two sessions."""
+    """One run of a course, on one or more dates (``parts``). A morning and an afternoon run are two sessions."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
     starts_at = models.DateTimeField()
@@ -326,11 +342,46 @@ class Session(models.Model):
         return ", ".join(self.venue_lines)
 
     def places_remaining(self) -> int:
-        """Needs ``with_places()``."""
-        return max(self.capacity - self.places_taken, 0)
+        """Needs ``with_places()`` or ``has_places()``."""
+        return self.places_left
 
     def is_full(self) -> bool:
-        return self.places_remaining() == 0
+        return self.places_left == 0
+
+    def has_started(self, now: datetime.datetime | None = None) -> bool:
+        return self.starts_at <= (now or timezone.now())
+
+
+class SessionPart(models.Model):
+    """One dated part of a session: a two-day course has two, four weekly evenings four.
+
+    A booking is for the whole session, every part of it. The session's ``starts_at`` and
+    ``ends_at`` are the span of its parts (the first part's start, the last part's end),
+    kept so by ``services.session_parts_set``: ordering, filtering and the booking rules
+    read the span; the pages, calendar files, registers and certificates list the parts.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="parts")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = "date"
+        verbose_name_plural = "dates"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="training_part_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["session", "starts_at"],
+                name="training_part_one_per_start",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{local:%d/%m/%Y %H:%M}"
 
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
@@ -439,6 +490,28 @@ class Booking(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status != BookingStatus.CANCELLED
+
+
+class PartAttendance(models.Model):
+    """Whether a delegate came to one part of their session, as marked on the register.
+
+    The booking's status sums up its marks once every part is marked (``services.attendance_mark``):
+    attended, attended some dates, or did not attend.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="part_attendance")
+    part = models.ForeignKey(SessionPart, on_delete=models.PROTECT, related_name="attendance")
+    attended = models.BooleanField()
+    marked_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "attendance on a date"
+        verbose_name_plural = "attendance on each date"
+        constraints = [models.UniqueConstraint(fields=["booking", "part"], name="training_attendance_one_per_part")]
+
+    def __str__(self) -> str:
+        return f"{self.booking.reference} on {self.part}: {'attended' if self.attended else 'did not attend'}"
 
 
 class BookingNeeds(models.Model):

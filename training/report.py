@@ -139,7 +139,15 @@ def _year_figures(year: int) -> dict:
     on_delivered = Booking.objects.filter(session__in=delivered)
     bookings = on_delivered.aggregate(
         booked=Count(
-            "pk", filter=Q(status__in=[BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.DID_NOT_ATTEND])
+            "pk",
+            filter=Q(
+                status__in=[
+                    BookingStatus.CONFIRMED,
+                    BookingStatus.ATTENDED,
+                    BookingStatus.PARTLY_ATTENDED,
+                    BookingStatus.DID_NOT_ATTEND,
+                ]
+            ),
         ),
         attended=Count("pk", filter=Q(status=BookingStatus.ATTENDED)),
         absent=Count("pk", filter=Q(status=BookingStatus.DID_NOT_ATTEND)),

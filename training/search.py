@@ -57,6 +57,7 @@ def add_next_sessions(results: list[SearchResult], *, now: datetime | None = Non
         .filter(course_id__in=course_ids, starts_at__lte=now + SESSIONS_AHEAD)
         .with_places()
         .select_related("course")
+        .prefetch_related("parts")
         .order_by("starts_at")
     )
     by_course: dict[int, list[Session]] = {}

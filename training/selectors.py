@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 from taggit.models import Tag
 
-from .models import Booking, BookingStatus, Course, Session, SessionStatus
+from .models import Booking, BookingStatus, Course, PartAttendance, Session, SessionPart, SessionStatus
 
 # Sessions on one page of the programme.
 PROGRAMME_PAGE_SIZE = 25
@@ -30,14 +30,14 @@ class ProgrammeFilters:
 
 
 def _public_sessions():
-    return Session.objects.public().select_related("course").with_places()
+    return Session.objects.public().select_related("course").with_places().prefetch_related("parts")
 
 
 def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetime | None = None) -> Page:
     """One page of upcoming sessions of published courses, soonest first, with places taken.
 
-    Two queries whatever the number of sessions: the page's ids (LIMIT/OFFSET) with the count
-    of all (``_page_of``), and those sessions with their places. Places are annotated on the
+    Three queries whatever the number of sessions: the page's ids (LIMIT/OFFSET) with the count
+    of all (``_page_of``), those sessions with their places, and their dates. Places are annotated on the
     page's sessions only: ``with_places()`` before the LIMIT would count the bookings of every
     upcoming session. Any ``page`` gives a page, as ``Paginator.get_page`` does: not a
     number means the first, beyond the end (or below 1) the last.
@@ -123,6 +123,7 @@ def sessions_with_places(
         Session.objects.open_for_booking(now)
         .filter(starts_at__lte=now + within)
         .select_related("course")
+        .prefetch_related("parts")
         .has_places()
         .order_by("starts_at", "course__title", "pk")[:limit]
     )
@@ -133,6 +134,7 @@ def bookings_for_email(*, email: str) -> list[Booking]:
     return list(
         Booking.objects.for_email(email)
         .select_related("session__course", "organisation", "evaluation")
+        .prefetch_related("session__parts")
         .order_by("-session__starts_at", "-created_at")
     )
 
@@ -218,3 +220,53 @@ def upcoming_sessions_matching(filters: list[SessionFilter], *, now: datetime.da
 def courses_for_choosing():
     """Published courses by title, for other apps' pickers (e.g. a newsletter's training block)."""
     return Course.objects.published().order_by("title")
+
+
+# Who is on a session's register: everyone holding a place that can be marked (or has been).
+REGISTER_STATUSES = [
+    BookingStatus.CONFIRMED,
+    BookingStatus.ATTENDED,
+    BookingStatus.PARTLY_ATTENDED,
+    BookingStatus.DID_NOT_ATTEND,
+]
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One delegate on the register, with their mark for each of the session's dates (None: not marked)."""
+
+    booking: Booking
+    marks: tuple[bool | None, ...]
+
+
+@dataclass(frozen=True)
+class Register:
+    """A session's register: its dates (parts, first first) and a row for each delegate, by name."""
+
+    session: Session
+    parts: list[SessionPart]
+    rows: list[RegisterRow]
+
+
+def session_register(*, session: Session) -> Register:
+    """The register of a session, for the page that marks it and for every printed or exported copy.
+
+    Three queries whatever the number of delegates and dates.
+    """
+    parts = list(SessionPart.objects.filter(session=session).order_by("starts_at"))
+    bookings = list(
+        Booking.objects.filter(session=session, status__in=REGISTER_STATUSES)
+        .select_related("organisation")
+        .order_by("attendee_name", "sequence")
+    )
+    marks = {
+        (booking_id, part_id): attended
+        for booking_id, part_id, attended in PartAttendance.objects.filter(booking__in=bookings).values_list(
+            "booking_id", "part_id", "attended"
+        )
+    }
+    rows = [
+        RegisterRow(booking=booking, marks=tuple(marks.get((booking.pk, part.pk)) for part in parts))
+        for booking in bookings
+    ]
+    return Register(session=session, parts=parts, rows=rows)

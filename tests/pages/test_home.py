@@ -133,7 +133,7 @@ def _lots(n: int, offset: int):
 
 def test_the_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     _lots(2, 0)
-    with django_assert_max_num_queries(6) as small:
+    with django_assert_max_num_queries(7) as small:
         assert client.get(HOME).status_code == 200
     _lots(40, 100)
     with django_assert_max_num_queries(len(small)):

@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 
 from lscb_portal.core.models import Organisation, Sector
-from training.models import Booking, BookingStatus, Course, Delivery, Session
+from training.models import Booking, BookingStatus, Course, Delivery, Session, SessionPart
 
 _sequence = itertools.count(1_000_000)
 
@@ -37,8 +37,11 @@ class CourseFactory(factory.django.DjangoModelFactory):
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
+    """A session on one date (one part, its own span). For several dates, ``services.session_parts_set``."""
+
     class Meta:
         model = Session
+        skip_postgeneration_save = True
 
     course = factory.SubFactory(CourseFactory)
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
@@ -48,6 +51,11 @@ class SessionFactory(factory.django.DjangoModelFactory):
     venue_postcode = "NB1 4QT"
     trainers = "Helen Marsh, Tomasz Nowak"
     capacity = 15
+
+    @factory.post_generation
+    def parts(session, create, extracted, **kwargs):
+        if create:
+            SessionPart.objects.create(session=session, starts_at=session.starts_at, ends_at=session.ends_at)
 
 
 class BookingFactory(factory.django.DjangoModelFactory):

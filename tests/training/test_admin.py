@@ -123,8 +123,33 @@ def _session_form(session, **overrides):
         "bookings-INITIAL_FORMS": "0",
         "bookings-MIN_NUM_FORMS": "0",
         "bookings-MAX_NUM_FORMS": "1000",
+        **_parts_form(session),
     }
     data.update(overrides)
+    return data
+
+
+def _parts_form(session, dates=None) -> dict:
+    """The session's dates below its form, as the change page posts them (``dates``: new ones to post)."""
+    local = timezone.localtime
+    parts = list(session.parts.all()) if session.pk else []
+    dates = dates if dates is not None else [(part.starts_at, part.ends_at) for part in parts]
+    data = {
+        "parts-TOTAL_FORMS": str(len(dates)),
+        "parts-INITIAL_FORMS": str(min(len(parts), len(dates))),
+        "parts-MIN_NUM_FORMS": "1",
+        "parts-MAX_NUM_FORMS": "1000",
+    }
+    for n, (starts, ends) in enumerate(dates):
+        data |= {
+            f"parts-{n}-session": session.pk,
+            f"parts-{n}-starts_at_0": local(starts).strftime("%d/%m/%Y"),
+            f"parts-{n}-starts_at_1": local(starts).strftime("%H:%M:%S"),
+            f"parts-{n}-ends_at_0": local(ends).strftime("%d/%m/%Y"),
+            f"parts-{n}-ends_at_1": local(ends).strftime("%H:%M:%S"),
+        }
+        if n < len(parts):
+            data[f"parts-{n}-id"] = parts[n].pk
     return data
 
 

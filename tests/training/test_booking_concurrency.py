@@ -83,18 +83,18 @@ def test_fifty_simultaneous_attempts_fill_exactly_the_capacity_and_queue_the_res
 def test_without_the_lock_the_same_attempts_oversell(monkeypatch):
     session = SessionFactory(capacity=CAPACITY)
     organisation = OrganisationFactory(name="Northbrook Children's Social Care")
-    count_places = locking.places_taken
+    count_places = locking.places_left
 
     def unlocked(session_id):
         return Session.objects.select_related("course").get(pk=session_id)
 
     def slow_count(session):
-        taken = count_places(session)
+        left = count_places(session)
         time.sleep(0.05)  # widen the gap between counting and writing
-        return taken
+        return left
 
     monkeypatch.setattr(locking, "locked_session", unlocked)
-    monkeypatch.setattr(locking, "places_taken", slow_count)
+    monkeypatch.setattr(locking, "places_left", slow_count)
 
     _book_concurrently(session, organisation)
 

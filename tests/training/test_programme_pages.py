@@ -121,7 +121,7 @@ def test_the_programme_has_a_fixed_query_budget_and_renders_one_page(client, dja
     SessionFactory(status=SessionStatus.CANCELLED, starts_at=_in_days(3))
 
     for page in ("1", "3"):
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             response = client.get("/training/", {"has_places": "on", "page": page})
         html = response.content.decode()
         assert response.status_code == 200

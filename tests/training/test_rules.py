@@ -84,6 +84,29 @@ def test_the_session_page_and_the_booking_service_agree(client, name):
         assert str(refused.value) in response.content.decode().replace("&#x27;", "'")
 
 
+def test_places_left_is_one_definition_for_the_pages_the_listings_and_the_services():
+    """Taken by every holding status, not by waiting or cancelled ones; never below none (a session whose
+    places were taken beyond its capacity before a change shows none left, not a negative number)."""
+    now = timezone.now()
+    made = {}
+    for name, capacity, holding in [("empty", 2, 0), ("one_left", 2, 1), ("full", 2, 2), ("over", 2, 3)]:
+        session = SessionFactory(capacity=capacity)
+        for status in [BookingStatus.CONFIRMED, BookingStatus.PENDING_APPROVAL, BookingStatus.OFFERED][:holding]:
+            BookingFactory(session=session, status=status, offer_expires_at=now + DAY, hold_expires_at=now + DAY)
+        BookingFactory(session=session, status=BookingStatus.WAITING)
+        BookingFactory(session=session, status=BookingStatus.CANCELLED)
+        made[name] = session
+    ids = [session.pk for session in made.values()]
+
+    shown = {s.pk: s.places_remaining() for s in Session.objects.filter(pk__in=ids).with_places()}
+    listed = set(Session.objects.filter(pk__in=ids).has_places().values_list("pk", flat=True))
+    counted = {session.pk: services.locking.places_left(session) for session in made.values()}
+
+    expected = {made["empty"].pk: 2, made["one_left"].pk: 1, made["full"].pk: 0, made["over"].pk: 0}
+    assert shown == counted == expected
+    assert listed == {pk for pk, left in expected.items() if left > 0}
+
+
 def test_a_refused_booking_leaves_no_new_organisation_behind(client):
     session = SessionFactory()
     BookingFactory(session=session, email="priya.shah@riverside.example.org")

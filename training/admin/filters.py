@@ -12,12 +12,10 @@ class PlacesFilter(admin.SimpleListFilter):
         return [("available", "Places left"), ("full", "Full"), ("waiting", "Has a waiting list")]
 
     def queryset(self, request, queryset):
-        from django.db.models import F
-
         if self.value() == "available":
-            return queryset.filter(places_taken__lt=F("capacity"))
+            return queryset.filter(places_left__gt=0)
         if self.value() == "full":
-            return queryset.filter(places_taken__gte=F("capacity"))
+            return queryset.filter(places_left=0)
         if self.value() == "waiting":
             return queryset.filter(waiting_count__gt=0)
         return queryset

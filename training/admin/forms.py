@@ -10,6 +10,26 @@ from .. import services
 from ..models import Session
 
 
+class SessionPartFormSet(forms.BaseInlineFormSet):
+    """A session's dates: asked of the service's own check, so the page says what it would refuse."""
+
+    def part_dates(self) -> list[services.PartDates]:
+        return [
+            services.PartDates(starts_at=form.cleaned_data["starts_at"], ends_at=form.cleaned_data["ends_at"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("starts_at")
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        try:
+            services.check_parts(self.part_dates())
+        except Refused as refused:
+            raise forms.ValidationError(str(refused)) from None
+
+
 class SessionAdminForm(forms.ModelForm):
     class Meta:
         model = Session
@@ -34,6 +54,8 @@ class SessionAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         starts, ends, closes = cleaned.get("starts_at"), cleaned.get("ends_at"), cleaned.get("booking_closes_at")
+        # Once saved, a session's start and end are the span of its dates, set below the form.
+        ends = ends or self.instance.ends_at
         if starts and ends and ends <= starts:
             self.add_error("ends_at", "The session must end after it starts.")
         if closes and ends and closes > ends:

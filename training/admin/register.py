@@ -1,14 +1,15 @@
-"""Marking attendance on a session's register."""
+"""Marking attendance on a session's register, one date at a time."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
 
 from lscb_portal.core.errors import Refused
 
-from .. import exports, services
+from .. import selectors, services
 from ..models import Session
 
 
@@ -23,32 +24,50 @@ class RegisterView:
         ]
 
     def register_view(self, request, pk: int):
-        """The session's register: mark everyone attended or not in one go."""
+        """The register for one of the session's dates: mark everyone attended or not in one go."""
         session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
         if not self.has_change_permission(request, session):
             raise PermissionDenied
-        bookings = [booking for booking in exports.register_bookings([session]) if booking.status in services.MARKABLE]
-        if request.method == "POST":
+        register = selectors.session_register(session=session)
+        now = timezone.now()
+        number = _chosen_part(request, register.parts, now)
+        part = register.parts[number] if register.parts else None
+        if request.method == "POST" and part is not None:
             attended, absent = [], []
-            for booking in bookings:
-                choice = request.POST.get(f"attendance-{booking.pk}")
+            for row in register.rows:
+                choice = request.POST.get(f"attendance-{row.booking.pk}")
                 if choice == "attended":
-                    attended.append(booking.pk)
+                    attended.append(row.booking.pk)
                 elif choice == "did_not_attend":
-                    absent.append(booking.pk)
+                    absent.append(row.booking.pk)
             try:
-                changed = services.attendance_mark(session=session, attended=attended, did_not_attend=absent)
+                changed = services.attendance_mark(
+                    session=session, part=part, attended=attended, did_not_attend=absent
+                )
             except Refused as refused:
                 self.message_user(request, str(refused), messages.ERROR)
             else:
                 self.message_user(request, f"Attendance saved: {changed} delegate(s) updated.", messages.SUCCESS)
-            return redirect("admin:training_session_register", pk=session.pk)
+            url = reverse("admin:training_session_register", args=[session.pk])
+            return redirect(f"{url}?date={number + 1}" if len(register.parts) > 1 else url)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Register: {session}",
             "session": session,
-            "bookings": bookings,
+            "parts": [(index + 1, each, index == number) for index, each in enumerate(register.parts)],
+            "part": part,
+            "number": number + 1,
+            "rows": [(row.booking, row.marks[number] if part else None, row.marks) for row in register.rows],
             "opts": self.model._meta,
-            "has_started": session.has_started(),
+            "has_started": part is not None and part.has_started(now),
         }
         return TemplateResponse(request, "training/admin/register.html", context)
+
+
+def _chosen_part(request, parts, now) -> int:
+    """The date asked for (``?date=2``, counted from 1), else the latest that has started, else the first."""
+    asked = request.POST.get("date") or request.GET.get("date") or ""
+    if asked.isdigit() and 1 <= int(asked) <= len(parts):
+        return int(asked) - 1
+    started = [index for index, part in enumerate(parts) if part.has_started(now)]
+    return started[-1] if started else 0

@@ -11,11 +11,24 @@ from simple_history.admin import SimpleHistoryAdmin
 from lscb_portal.core.errors import Refused
 
 from .. import exports, services
-from ..models import Booking, Session, SessionStatus
+from ..models import Booking, Session, SessionPart, SessionStatus
 from .filters import PlacesFilter, WhenFilter
-from .forms import AttendeesEmailForm, SessionAdminForm
+from .forms import AttendeesEmailForm, SessionAdminForm, SessionPartFormSet
 from .register import RegisterView
 from .report import ReportViews
+
+
+class SessionPartInline(admin.TabularInline):
+    """The session's dates: one for a one-day session, one per day or evening for a course over several dates."""
+
+    model = SessionPart
+    formset = SessionPartFormSet
+    fields = ["starts_at", "ends_at"]
+    extra = 1
+    min_num = 1
+    validate_min = True
+    verbose_name = "date"
+    verbose_name_plural = "dates (a course over several dates has one row for each)"
 
 
 class BookingInline(admin.TabularInline):
@@ -74,7 +87,26 @@ class SessionAdmin(RegisterView, ReportViews, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Cancelling is an action (it cancels the bookings and emails delegates), not a field edit.
         fields = ["status"] if obj is None or obj.status == SessionStatus.SCHEDULED else ["status", "cancelled_reason"]
-        return [*fields, "register_link"]
+        # A new session is given its first date here; from then on its dates are edited below, and its
+        # start and end are the span of them.
+        span = [] if obj is None else ["starts_at", "ends_at"]
+        return [*fields, *span, "register_link"]
+
+    def get_inlines(self, request, obj):
+        return [BookingInline] if obj is None else [SessionPartInline, BookingInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SessionPart:
+            return super().save_formset(request, form, formset, change)
+        # The dates go through the service, which keeps the session's span and the attendance marked.
+        try:
+            services.session_parts_set(session=form.instance, parts=formset.part_dates())
+        except Refused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        form.instance.refresh_from_db()
+        # The admin's log reads what the formset saved; the dates' own history says what changed.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
 
     @admin.display(description="register")
     def register_link(self, obj) -> str:
@@ -100,15 +132,21 @@ class SessionAdmin(RegisterView, ReportViews, SimpleHistoryAdmin):
 
     @admin.action(description="Print a sign-in sheet", permissions=["view"])
     def print_sign_in_sheet(self, request, queryset):
-        sessions = list(queryset.order_by("starts_at"))
+        sessions = list(queryset.order_by("starts_at").prefetch_related("parts"))
         bookings = exports.register_bookings(sessions)
         by_session = {session.pk: [] for session in sessions}
         for booking in bookings:
             by_session[booking.session_id].append(booking)
+        # One sheet for each date: delegates sign in on every day of a course over several dates.
+        sheets = [
+            (session, part, by_session[session.pk])
+            for session in sessions
+            for part in (session.parts.all() or [session])
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": "Sign-in sheet",
-            "sheets": [(session, by_session[session.pk]) for session in sessions],
+            "sheets": sheets,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "training/admin/sign_in_sheet.html", context)
@@ -187,6 +225,10 @@ class SessionAdmin(RegisterView, ReportViews, SimpleHistoryAdmin):
                 obj.refresh_from_db()
             return
         super().save_model(request, obj, form, change)
+        if not change:
+            services.session_parts_set(
+                session=obj, parts=[services.PartDates(starts_at=obj.starts_at, ends_at=obj.ends_at)]
+            )
 
     @admin.action(description="Cancel the selected sessions and email everyone booked", permissions=["change"])
     def cancel_sessions(self, request, queryset):

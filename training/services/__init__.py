@@ -10,7 +10,7 @@ moves from one state to the next. Callers import from here (``from training impo
 
 from .alerts import places_alert_send
 from .approvals import approval_decide
-from .attendance import MARKABLE, attendance_mark
+from .attendance import MARKABLE, attendance_mark, status_from_marks
 from .bookings import (
     AlreadyBooked,
     Attendee,
@@ -28,7 +28,7 @@ from .organisations import organisation_for_name, organisation_merge
 from .reminders import reminders_send
 from .retention import needs_delete_expired
 from .rules import CANCELLABLE, BookingState, CancelState, booking_state, cancel_state, check_bookable, check_capacity
-from .sessions import attendees_email, session_cancel, session_set_capacity
+from .sessions import PartDates, attendees_email, check_parts, session_cancel, session_parts_set, session_set_capacity
 from .waitinglist import holds_expire, offer_accept, offer_decline, waiting_place_offer_now
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "CancelState",
     "Colleague",
     "EvaluationAnswers",
+    "PartDates",
     "approval_decide",
     "attendance_mark",
     "attendees_email",
@@ -54,6 +55,7 @@ __all__ = [
     "charge_due",
     "charge_waive",
     "charges_mark_invoiced",
+    "check_parts",
     "check_bookable",
     "check_capacity",
     "evaluation_submit",
@@ -68,6 +70,8 @@ __all__ = [
     "places_alert_send",
     "reminders_send",
     "session_cancel",
+    "session_parts_set",
     "session_set_capacity",
+    "status_from_marks",
     "waiting_place_offer_now",
 ]

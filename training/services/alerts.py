@@ -28,6 +28,7 @@ def places_alert_send(*, sessions, now: datetime.datetime | None = None) -> int:
         Session.objects.open_for_booking(now)
         .filter(pk__in=[session.pk for session in sessions])
         .select_related("course")
+        .prefetch_related("parts")
         .has_places()
         .order_by("starts_at")
     )

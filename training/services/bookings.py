@@ -116,7 +116,7 @@ def booking_create(
         eligibility_confirmed=eligibility_confirmed,
         created_at=now,
     )
-    if locking.places_taken(session) < session.capacity:
+    if locking.places_left(session) > 0:
         if course.requires_manager_approval:
             booking.status = BookingStatus.PENDING_APPROVAL
             booking.hold_expires_at = hold_until(session, now, datetime.timedelta(hours=course.approval_hold_hours))

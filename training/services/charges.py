@@ -12,7 +12,11 @@ from ..models import Booking, Charge, ChargeBasis, ChargeReason, Length, LengthR
 
 
 def charge_due(*, booking: Booking) -> tuple[Decimal, bool]:
-    """What the charging policy asks for a place not used: (amount, at the partner rate?)."""
+    """What the charging policy asks for a place not used: (amount, at the partner rate?).
+
+    At the policy's rates by length, a course over several dates costs the rate for each date; a
+    fixed amount is for the place, however many dates it has.
+    """
     course = booking.session.course
     partner = booking.organisation.is_partner
     if course.charge_basis == ChargeBasis.NONE:
@@ -25,7 +29,8 @@ def charge_due(*, booking: Booking) -> tuple[Decimal, bool]:
     amount = rate.partner_rate if partner else rate.non_partner_rate
     if course.length == Length.HOURS:
         amount = (amount * (course.length_hours or 0)).quantize(Decimal("0.01"))
-    return amount, partner
+    # The course's length is the length of each of its dates: a place not used on a two-day course costs two days.
+    return amount * (booking.session.parts.count() or 1), partner
 
 
 def raise_charge(booking: Booking, reason: ChargeReason, now: datetime.datetime) -> Charge | None:

@@ -10,7 +10,7 @@ waiting list's order.
 
 from django.db import connection
 
-from ..models import Booking, Session
+from ..models import Booking, Session, places_left_of, places_taken_count
 
 
 def locked_session(session_id: int) -> Session:
@@ -27,6 +27,13 @@ def next_in_lock_order() -> int:
 
 def places_taken(session: Session) -> int:
     return session.bookings.holding_places().count()
+
+
+def places_left(session: Session) -> int:
+    """The places left, by the listings' own definition (``models.places_left_of``), counted afresh:
+    a statement after the lock sees every booking committed before it."""
+    left = places_left_of(places_taken_count())
+    return Session.objects.filter(pk=session.pk).annotate(left=left).values_list("left", flat=True).get()
 
 
 def lock_booking(booking: Booking) -> tuple[Session, Booking]:

@@ -1,6 +1,8 @@
-"""The board's changes to a session: its places, its cancellation, a message to everyone booked."""
+"""The board's changes to a session: its dates, its places, its cancellation, a message to everyone booked."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,11 +10,75 @@ from django.utils import timezone
 from lscb_portal.core.errors import Refused
 
 from .. import emails
-from ..models import BookingStatus, EndReason, Session, SessionStatus
+from ..models import BookingStatus, EndReason, PartAttendance, Session, SessionPart, SessionStatus
 from . import locking
 from .rules import CANCELLABLE, check_capacity
 from .transitions import end_booking
 from .waitinglist import offer_free_places
+
+
+@dataclass(frozen=True)
+class PartDates:
+    """When one part of a session starts and ends."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+def check_parts(parts: Sequence[PartDates]) -> list[PartDates]:
+    """The parts in date order, or a refusal saying what is wrong with them (each ends after it starts,
+    none overlaps another). For forms too, so they can say it beside the dates."""
+    if not parts:
+        raise Refused("Enter the date and times of the session.", field="parts")
+    ordered = sorted(parts, key=lambda part: part.starts_at)
+    for part in ordered:
+        if part.ends_at <= part.starts_at:
+            local = timezone.localtime(part.starts_at)
+            raise Refused(f"The date on {local:%-d %B %Y} must end after it starts.", field="parts")
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after.starts_at < before.ends_at:
+            local = timezone.localtime(after.starts_at)
+            raise Refused(f"The date on {local:%-d %B %Y} starts before the date before it ends.", field="parts")
+    return ordered
+
+
+@transaction.atomic
+def session_parts_set(*, session: Session, parts: Sequence[PartDates]) -> Session:
+    """Set the dates a session runs on: one part for a one-day session, several for a course over several dates.
+
+    The session's ``starts_at`` and ``ends_at`` become the span of the parts. A part whose dates
+    stay is kept as it is; the others are moved to the new dates in date order, added or removed.
+    A part with attendance marked on it is neither moved nor removed: the marks say who came that day.
+    """
+    ordered = check_parts(parts)
+    session = locking.locked_session(session.pk)
+    starts_at, ends_at = ordered[0].starts_at, ordered[-1].ends_at
+    if session.booking_closes_at and session.booking_closes_at > ends_at:
+        raise Refused("Booking must close before the session ends: change the closing time first.", field="parts")
+    existing = list(session.parts.all())
+    kept = {(part.starts_at, part.ends_at) for part in existing} & {(d.starts_at, d.ends_at) for d in ordered}
+    movable = [part for part in existing if (part.starts_at, part.ends_at) not in kept]
+    new_dates = [dates for dates in ordered if (dates.starts_at, dates.ends_at) not in kept]
+    marked = PartAttendance.objects.filter(part__in=movable).select_related("part").first()
+    if marked is not None:
+        local = timezone.localtime(marked.part.starts_at)
+        raise Refused(
+            f"Attendance has been marked for {local:%-d %B %Y}, so that date cannot be moved or removed.",
+            field="parts",
+        )
+    SessionPart.objects.filter(pk__in=[part.pk for part in movable[len(new_dates) :]]).delete()
+    # One start per session is checked at commit (a deferred constraint): parts may pass each other on the way.
+    for part, dates in zip(movable, new_dates, strict=False):
+        part.starts_at, part.ends_at = dates.starts_at, dates.ends_at
+        part._change_reason = "Dates changed"
+        part.save(update_fields=["starts_at", "ends_at"])
+    for dates in new_dates[len(movable) :]:
+        SessionPart.objects.create(session=session, starts_at=dates.starts_at, ends_at=dates.ends_at)
+    if (session.starts_at, session.ends_at) != (starts_at, ends_at):
+        session.starts_at, session.ends_at = starts_at, ends_at
+        session._change_reason = "Dates changed"
+        session.save(update_fields=["starts_at", "ends_at"])
+    return session
 
 
 @transaction.atomic

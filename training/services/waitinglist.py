@@ -17,8 +17,8 @@ def offer_free_places(session: Session, now: datetime.datetime) -> list[Booking]
     """Offer each free place to the next person waiting. Call only while holding the session's lock."""
     if session.status != SessionStatus.SCHEDULED or now >= session.booking_closes_at:
         return []
-    free = session.capacity - locking.places_taken(session)
-    if free <= 0:
+    free = locking.places_left(session)
+    if free == 0:
         return []
     offered = list(session.bookings.waiting()[:free])
     for booking in offered:
@@ -89,7 +89,7 @@ def waiting_place_offer_now(*, session: Session, now: datetime.datetime | None =
     session = locking.locked_session(session.pk)
     if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
         raise Refused(f"{session}: the session has been cancelled or has started.")
-    if locking.places_taken(session) >= session.capacity:
+    if locking.places_left(session) == 0:
         raise Refused(f"{session}: no place is free. Raise the number of places first.")
     booking = session.bookings.waiting().first()
     if booking is None:

@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from lscb_portal.core.templatetags.portal import date_text, time_text
+from lscb_portal.core.templatetags.portal import date_text, time_text, timerange
+
+from ..models import SessionPart
 
 register = template.Library()
 
@@ -32,14 +34,18 @@ def places_rows(sessions, show_course: bool):
 def _places_row(session, show_course: bool, zone) -> str:
     url = escape(session.get_absolute_url())
     course = session.course
-    starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    spans = [(part.starts_at.astimezone(zone), part.ends_at.astimezone(zone)) for part in dates(session)]
     hidden = "" if show_course else '<span class="govuk-visually-hidden">: book or read more</span>'
-    cells = [f'<a class="govuk-link" href="{url}">{date_text(starts, "table")}{hidden}</a>']
+    first = f'<a class="govuk-link" href="{url}">{date_text(spans[0][0], "table")}{hidden}</a>'
+    later = [("and " if n == len(spans) - 1 else "") + date_text(starts, "table") for n, (starts, _) in enumerate(spans)]
+    several = f'<br><span class="govuk-body-s">{len(spans)} dates, one booking</span>' if len(spans) > 1 else ""
+    cells = ["<br>".join([first, *later[1:]]) + several]
     if show_course:
         cells.append(f'<a class="govuk-link" href="{url}">{escape(course.title)}</a>')
-    cells.append(
-        f'{time_text(starts)} to {time_text(ends)}<br><span class="govuk-body-s">{escape(course.length_label)}</span>'
-    )
+    times = list(dict.fromkeys(f"{time_text(starts)} to {time_text(ends)}" for starts, ends in spans))
+    each = " each" if len(spans) > 1 else ""
+    shown = times if len(times) == 1 else [f"{time_text(starts)} to {time_text(ends)}" for starts, ends in spans]
+    cells.append(f'{"<br>".join(shown)}<br><span class="govuk-body-s">{escape(course.length_label)}{each}</span>')
     numeric = [str(session.capacity), str(session.places_taken)]
     if session.is_cancelled:
         numeric.append('<strong class="govuk-tag govuk-tag--grey">Cancelled</strong>')
@@ -61,3 +67,19 @@ def _places_row(session, show_course: bool, zone) -> str:
         + f'<td class="govuk-table__cell">{where}</td>'
         + "</tr>\n"
     )
+
+
+@register.filter
+def dates(session) -> list[SessionPart]:
+    """The session's dated parts, first first (prefetch ``parts`` for a list of sessions).
+
+    A session always has one; should one have none, its own span stands in.
+    """
+    parts = list(session.parts.all())
+    return parts or [SessionPart(session=session, starts_at=session.starts_at, ends_at=session.ends_at)]
+
+
+@register.filter
+def part_times(session) -> list[str]:
+    """Each date of the session in words: "Tuesday 10 October 2017, 9am to 12:15pm"."""
+    return [timerange(part.starts_at, part.ends_at) for part in dates(session)]
