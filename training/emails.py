@@ -7,7 +7,7 @@ from lscb_portal.core.links import absolute_url
 from lscb_portal.core.models import BoardSettings
 from lscb_portal.core.outbox import Attachment, queue_email
 
-from . import conf, ics, links
+from . import conf, ics, links, selectors
 from .models import Booking, Session
 
 CATEGORY = "training"
@@ -76,7 +76,7 @@ def waiting_list_joined(booking: Booking) -> None:
         to=booking.email,
         subject=f"You are on the waiting list: {booking.session.course.title} ({booking.reference})",
         dedupe_key=f"training.waiting:{booking.reference}",
-        context=_booking_context(booking),
+        context={**_booking_context(booking), "waiting_position": selectors.waiting_position(booking)},
     )
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -414,6 +414,26 @@ class BookingQuerySet(models.QuerySet):
 
     def waiting(self):
         return self.filter(status=BookingStatus.WAITING).order_by("sequence")
+
+    def with_waiting_position(self):
+        """Annotate ``waiting_position``: 1 for the next person to be offered a place on the booking's session,
+        2 for the one after, and so on (the order of ``waiting()``); None for a booking not waiting."""
+        ahead = (
+            Booking.objects.filter(
+                session=OuterRef("session"), status=BookingStatus.WAITING, sequence__lte=OuterRef("sequence")
+            )
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waiting_position=Case(
+                When(status=BookingStatus.WAITING, then=Subquery(ahead)),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
 
     def for_email(self, email: str):
         return self.filter(email__iexact=email.strip())

@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 from taggit.models import Tag
 
-from .models import Booking, BookingStatus, Course, PartAttendance, Session, SessionPart, SessionStatus
+from .models import Booking, BookingStatus, Course, PartAttendance, Session, SessionPart
 
 # Sessions on one page of the programme.
 PROGRAMME_PAGE_SIZE = 25
@@ -56,7 +56,8 @@ def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetim
         year, month = (int(part) for part in filters.month.split("-"))
         sessions = sessions.filter(starts_at__year=year, starts_at__month=month)
     if filters.has_places:
-        sessions = sessions.filter(status=SessionStatus.SCHEDULED).has_places()
+        # Places someone can book now: a session whose booking has closed has none left to book.
+        sessions = sessions.open_for_booking(now).has_places()
     # The primary key last, so sessions starting together keep their places from page to page.
     ordering = ("starts_at", "course__title", "pk")
     found = _page_of(sessions.order_by(*ordering), page, PROGRAMME_PAGE_SIZE)
@@ -133,10 +134,18 @@ def bookings_for_email(*, email: str) -> list[Booking]:
     """Every booking made with an email address, newest session first ("my training")."""
     return list(
         Booking.objects.for_email(email)
+        .with_waiting_position()
         .select_related("session__course", "organisation", "evaluation")
         .prefetch_related("session__parts")
         .order_by("-session__starts_at", "-created_at")
     )
+
+
+def waiting_position(booking: Booking) -> int | None:
+    """Where ``booking`` is on its session's waiting list (1 for the next to be offered a place), or None."""
+    if booking.status != BookingStatus.WAITING:
+        return None
+    return Booking.objects.filter(pk=booking.pk).with_waiting_position().values_list("waiting_position", flat=True)[0]
 
 
 def group_my_bookings(bookings: list[Booking], *, now: datetime.datetime | None = None) -> dict[str, list[Booking]]:

@@ -131,7 +131,8 @@ def booked(request, pk: int):
     )
     if booking is None:
         return redirect("training:session", pk=pk)
-    return render(request, "training/booked.html", {"booking": booking, "session": booking.session})
+    context = {"booking": booking, "session": booking.session, "waiting_position": selectors.waiting_position(booking)}
+    return render(request, "training/booked.html", context)
 
 
 def session_calendar(request, pk: int):
@@ -170,6 +171,7 @@ def booking(request, token: str):
         "token": token,
         "is_confirmed": found.status == BookingStatus.CONFIRMED,
         "cancel_state": services.cancel_state(found, timezone.now()),
+        "waiting_position": selectors.waiting_position(found),
     }
     if found.status == BookingStatus.OFFERED:
         context["offer_url"] = reverse("training:offer", kwargs={"token": links.offer_token(found)})

@@ -60,6 +60,8 @@ def programme(demo_board):
         trainers="Tomasz Nowak",
         capacity=1,
     )
+    for session in (roomy, full):  # each on one date
+        session.parts.create(starts_at=session.starts_at, ends_at=session.ends_at)
     # Written directly: the browser's event loop shares this thread, so no job can be deferred from here.
     holder = Booking.objects.create(
         session=full,

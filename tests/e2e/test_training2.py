@@ -47,6 +47,7 @@ def delivered_session(demo_board, settings):
         venue_name="Northminster House, 1st Floor",
         capacity=12,
     )
+    session.parts.create(starts_at=session.starts_at, ends_at=session.ends_at)
     school, _ = Organisation.objects.get_or_create(name="Riverside Primary School", defaults={"verified": True})
     for n, name in enumerate(["Amira Begum", "Tom Price"]):
         Booking.objects.create(

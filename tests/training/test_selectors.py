@@ -94,16 +94,17 @@ def test_any_page_asked_for_gives_a_page_as_the_paginator_would(asked, given):
     assert len(page.object_list) == (3 if given == 3 else selectors.PROGRAMME_PAGE_SIZE)
 
 
-def test_the_programme_with_places_left_leaves_out_full_and_cancelled_sessions():
+def test_the_programme_with_places_left_leaves_out_full_cancelled_and_closed_sessions():
     now = timezone.now()
-    roomy = SessionFactory(starts_at=now + datetime.timedelta(days=1), capacity=2)
+    roomy = SessionFactory(starts_at=now + datetime.timedelta(days=10), capacity=2)
     BookingFactory(session=roomy)
     BookingFactory(session=roomy, status=BookingStatus.WAITING)  # a waiting booking holds no place
     BookingFactory(session=roomy, status=BookingStatus.CANCELLED)
-    full = SessionFactory(starts_at=now + datetime.timedelta(days=2), capacity=2)
+    full = SessionFactory(starts_at=now + datetime.timedelta(days=11), capacity=2)
     BookingFactory(session=full)
     BookingFactory(session=full, status=BookingStatus.OFFERED, offer_expires_at=now + datetime.timedelta(days=1))
-    SessionFactory(starts_at=now + datetime.timedelta(days=3), status="cancelled")
+    SessionFactory(starts_at=now + datetime.timedelta(days=12), status="cancelled")
+    SessionFactory(starts_at=now + datetime.timedelta(days=13), booking_closes_at=now - datetime.timedelta(hours=1))
 
     page = selectors.programme(filters=selectors.ProgrammeFilters(has_places=True), now=now)
 
