@@ -11,12 +11,13 @@ from django.views.decorators.http import require_safe
 
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.search import SearchResults, query_was_cut
+from lscb_portal.core.textdiff import compare, display_html
 
 from . import printcodes, selectors
 from .anchors import headings, number_headings
 from .forms import AsAtForm, SearchForm, VerifyForm
 from .models import GlossaryTerm, Manual
-from .rendering import compare, display_html, link_glossary
+from .rendering import link_glossary
 from .search import sources as search_sources
 
 PRINT_VALID_FOR = timedelta(hours=72)

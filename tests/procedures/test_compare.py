@@ -1,35 +1,11 @@
-"""The comparison of two versions marks what was added and removed."""
+"""A chapter's "what changed" page marks what each version added and removed."""
 
 import pytest
 from django.urls import reverse
 
-from procedures.rendering import compare
-
 from .factories import publish_change, publish_new_chapter
 
 pytestmark = pytest.mark.django_db
-
-
-def test_compare_marks_insertions_and_deletions():
-    old = '<h2 id="signs">Signs</h2><p>Look for missed appointments and poor hygiene.</p>'
-    new = '<h2 id="signs">Signs</h2><p>Look for missed appointments and a cold home.</p><p>Tell your manager.</p>'
-    result = compare(old, new)
-    assert '<del class="lscb-diff-del">poor hygiene.</del>' in result.html
-    assert '<ins class="lscb-diff-ins">a cold home.</ins>' in result.html
-    assert '<ins class="lscb-diff-ins">Tell your manager.</ins>' in result.html
-    assert "Look for missed appointments and" in result.html
-    assert result.insertions == 6
-    assert result.deletions == 2
-
-
-def test_identical_texts_have_no_changes():
-    assert not compare("<p>Same.</p>", "<p>Same.</p>").changed
-
-
-def test_the_comparison_output_is_sanitised():
-    result = compare("<p>a</p>", '<p>a</p><p onclick="x()">b<script>bad()</script></p>')
-    assert "onclick" not in result.html
-    assert "<script" not in result.html
 
 
 def test_changes_page_highlights_the_last_amendment(client):
