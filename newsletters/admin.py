@@ -17,13 +17,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from lscb_portal.core import subscriptions, topics
 from lscb_portal.core.admin_confirm import Button, Confirmation, Fact, confirmation_response
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.forms import TableRowForm
+from lscb_portal.core.history import HistoryAdmin
 from lscb_portal.core.links import absolute_url
 
 from . import import_views, selectors, services
@@ -59,7 +59,7 @@ def _emailed_text(count: int, *, chose_email: bool) -> str:
 
 
 @admin.register(Series)
-class SeriesAdmin(SimpleHistoryAdmin):
+class SeriesAdmin(HistoryAdmin):
     list_display = ["title", "slug", "frequency", "is_active", "published_issues", "position"]
     list_editable = ["position"]
     list_filter = ["is_active"]
@@ -201,7 +201,7 @@ class NotifiedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Issue)
-class IssueAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
+class IssueAdmin(nested_admin.NestedModelAdminMixin, HistoryAdmin):
     list_display = [
         "issue",
         "series",
@@ -430,7 +430,7 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(nested_admin.NestedModelAdminMixin, HistoryAdmin):
     list_display = ["title", "issue", "kind", "position", "documents", "author_agency"]
     list_filter = ["issue__series", "kind", "tags"]
     list_select_related = ["issue__series"]
@@ -475,7 +475,7 @@ class ArticleAdmin(nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(SimpleHistoryAdmin):
+class ContributionAdmin(HistoryAdmin):
     list_display = ["title", "name", "agency", "submitted_at", "words", "status", "article"]
     list_filter = ["status"]
     list_select_related = ["article"]

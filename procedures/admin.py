@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 from solo.admin import SingletonModelAdmin
 
 from lscb_portal.core.errors import Refused
+from lscb_portal.core.history import HistoryAdmin
 
 from . import services
 from .models import (
@@ -23,12 +23,12 @@ from .models import (
 
 
 @admin.register(Manual)
-class ManualAdmin(SingletonModelAdmin, SimpleHistoryAdmin):
+class ManualAdmin(SingletonModelAdmin, HistoryAdmin):
     fields = ["title", "description", "next_update"]
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(HistoryAdmin):
     list_display = ["title", "position", "current_chapters"]
     list_editable = ["position"]
     search_fields = ["title"]
@@ -51,7 +51,7 @@ def _open_round() -> UpdateRound | None:
 
 
 @admin.register(Chapter)
-class ChapterAdmin(SimpleHistoryAdmin):
+class ChapterAdmin(HistoryAdmin):
     list_display = ["title", "section", "status", "updated_at", "published_versions", "drafts_waiting"]
     list_filter = ["status", "section"]
     list_select_related = ["section"]
@@ -179,7 +179,7 @@ class ChapterVersionInline(admin.TabularInline):
 
 
 @admin.register(UpdateRound)
-class UpdateRoundAdmin(SimpleHistoryAdmin):
+class UpdateRoundAdmin(HistoryAdmin):
     list_display = ["title", "state", "published_at", "amendment_count", "major_count", "text_count"]
     list_filter = [("published_at", admin.EmptyFieldListFilter)]
     search_fields = ["title"]
@@ -247,7 +247,7 @@ class UpdateRoundAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChapterVersion)
-class ChapterVersionAdmin(SimpleHistoryAdmin):
+class ChapterVersionAdmin(HistoryAdmin):
     list_display = ["title", "chapter", "update_round", "number", "status", "is_live"]
     list_filter = [("update_round__published_at", admin.EmptyFieldListFilter), "update_round", "status"]
     list_select_related = ["chapter", "update_round"]
@@ -280,7 +280,7 @@ class ChapterVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(SimpleHistoryAdmin):
+class GlossaryTermAdmin(HistoryAdmin):
     list_display = ["term", "also_known_as", "link_in_chapters"]
     list_filter = ["link_in_chapters"]
     search_fields = ["term", "also_known_as", "definition"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 from solo.admin import SingletonModelAdmin
 
+from ..history import HistoryAdmin
 from ..models import BoardContact, BoardSettings, Organisation
 
 
@@ -12,7 +12,7 @@ class BoardContactInline(admin.TabularInline):
 
 
 @admin.register(BoardSettings)
-class BoardSettingsAdmin(SingletonModelAdmin, SimpleHistoryAdmin):
+class BoardSettingsAdmin(SingletonModelAdmin, HistoryAdmin):
     inlines = [BoardContactInline]
     fieldsets = [
         ("The board", {"fields": ["name", "short_name", "kind", "area"]}),
@@ -27,7 +27,7 @@ class BoardSettingsAdmin(SingletonModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "sector", "is_partner", "verified", "merged_into"]
     list_filter = ["verified", "sector", "is_partner"]
     search_fields = ["name"]
