@@ -93,7 +93,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     # The admin with staff security: two-factor step, password reset, lockout page (core.admin_site).
     "lscb_portal.core.admin_apps.PortalAdminConfig",
-    "django.contrib.auth",
+    "lscb_portal.core.system_apps.StaffAccountsConfig",  # django.contrib.auth, named for the admin
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -105,15 +105,15 @@ INSTALLED_APPS = [
     "csp",
     "django_prose_editor",
     "nested_admin",
-    "procrastinate.contrib.django",
-    "axes",
+    "lscb_portal.core.system_apps.BackgroundJobsConfig",  # procrastinate.contrib.django
+    "lscb_portal.core.system_apps.SignInLockoutsConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "django_otp.plugins.otp_email",
+    "lscb_portal.core.system_apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "lscb_portal.core.system_apps.BackupCodesConfig",  # django_otp.plugins.otp_static
+    "lscb_portal.core.system_apps.EmailCodesConfig",  # django_otp.plugins.otp_email
     "simple_history",
     "solo",
-    "taggit",
+    "lscb_portal.core.system_apps.TopicsConfig",  # taggit
 ]
 
 MIDDLEWARE = [

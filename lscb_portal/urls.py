@@ -5,10 +5,6 @@ from django.urls import include, path
 from lscb_portal.pages import views as pages
 from newsletters.sitemaps import sitemaps as newsletter_sitemaps
 
-admin.site.site_header = "Board back office"
-admin.site.site_title = "Back office"
-admin.site.index_title = "What would you like to manage?"
-
 urlpatterns = [
     path("", include("lscb_portal.pages.urls")),
     path("healthz", pages.healthz, name="healthz"),

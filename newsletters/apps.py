@@ -33,3 +33,6 @@ class NewslettersConfig(AppConfig):
 
         register_list_provider(series_lists)
         from . import privacy  # noqa: F401  (registers this app's personal data with the base)
+        from .desk import register as register_desk
+
+        register_desk()

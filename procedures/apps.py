@@ -27,3 +27,6 @@ class ProceduresConfig(AppConfig):
             )
         )
         from . import privacy  # noqa: F401  (registers this app's personal data with the base)
+        from .desk import register as register_desk
+
+        register_desk()

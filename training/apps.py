@@ -29,3 +29,6 @@ class TrainingConfig(AppConfig):
         subscriptions.register_list(training_alerts())
         outbox.register_readers(training_alerts().key, "core.view_subscriber", who="staff who look after email alerts")
         from . import privacy  # noqa: F401  (registers this app's personal data with the base)
+        from .desk import register as register_desk
+
+        register_desk()

@@ -10,7 +10,9 @@ every app registers its models) is a ``PortalAdminSite``. On top of Django's adm
 - counts login attempts against the per-address rate limit (django-axes does the per-account lockout);
 - adds staff password reset by email under ``/admin/password-reset/``;
 - shows a service's refusal (``errors.Refused``) that a page or action lets through as an error message on the
-  page it came from, instead of a server error.
+  page it came from, instead of a server error;
+- makes the home page each person's desk (``core.desk``: what needs them, by role, and their task pages) and
+  gathers the security and job tables into one "System" group that only superusers see.
 """
 
 from functools import wraps
@@ -18,10 +20,12 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from . import ratelimit, security
+from . import desk, ratelimit, security
 from .errors import Refused
 
 
@@ -39,10 +43,14 @@ def refusals_as_messages(view):
     return inner
 
 
+# Security and job tables: one "System" group, for superusers only.
+SYSTEM_APPS = ("auth", "axes", "otp_totp", "otp_static", "otp_email", "procrastinate", "taggit")
+
+
 class PortalAdminSite(AdminSite):
     site_header = "Board back office"
     site_title = "Back office"
-    index_title = "What would you like to manage?"
+    index_title = "Your desk"
 
     def has_permission(self, request):
         return super().has_permission(request) and not security.needs_second_factor(request)
@@ -67,11 +75,51 @@ class PortalAdminSite(AdminSite):
             return redirect(security.second_factor_url(request, next_url=response.url))
         return response
 
+    def get_app_list(self, request, app_label=None):
+        """Each app's models, with the security and job tables gathered in a "System" group for superusers."""
+        app_list = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return app_list
+        system = self._system_group(request, app_list)
+        app_list = [app for app in app_list if app["app_label"] not in SYSTEM_APPS]
+        return app_list + [system] if system and request.user.is_superuser else app_list
+
+    def _system_group(self, request, app_list):
+        models = [model for app in app_list if app["app_label"] in SYSTEM_APPS for model in app["models"]]
+        if not models:
+            return None
+        return {
+            "name": "System",
+            "app_label": "system",
+            "app_url": reverse("admin:system", current_app=self.name),
+            "has_module_perms": True,
+            "models": models,
+        }
+
+    def index(self, request, extra_context=None):
+        """The desk: what needs this person, by role, and links to their task pages; then every table."""
+        return super().index(request, {"desk": desk.desk_for(request), **(extra_context or {})})
+
+    def system_index(self, request):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        system = self._system_group(request, super().get_app_list(request))
+        context = {
+            **self.each_context(request),
+            "title": "System",
+            "subtitle": None,
+            "app_list": [system] if system else [],
+            "app_label": "system",
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/app_index.html", context)
+
     def get_urls(self):
         from . import auth_views
 
         site = {"site": self}
         own = [
+            path("system/", self.admin_view(self.system_index), name="system"),
             path("two-factor/", auth_views.second_factor, site, name="two_factor"),
             path("two-factor/set-up/", auth_views.second_factor_setup, site, name="two_factor_setup"),
             path("two-factor/enrol/", auth_views.second_factor_enrol, site, name="two_factor_enrol"),

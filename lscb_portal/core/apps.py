@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from . import outbox, pagecache, roles
+        from . import board_desk, outbox, pagecache, roles
 
         roles.register_area("core", roles.BOARD_MANAGERS, models=roles.BOARD_MANAGER_MODELS)
         roles.register_area("core", roles.TRAINING_ADMINISTRATORS, models=["organisation", "historicalorganisation"])
@@ -30,3 +30,4 @@ class CoreConfig(AppConfig):
         pagecache.watch("taggit", area="topics")
         pre_migrate.connect(pagecache.remove_triggers, sender=self, dispatch_uid="core.remove_page_triggers")
         post_migrate.connect(pagecache.install_triggers, sender=self, dispatch_uid="core.install_page_triggers")
+        board_desk.register()

@@ -70,7 +70,7 @@ def test_a_new_staff_member_signs_in_and_sets_up_an_authenticator_app(live_serve
     check_page(page)
     page.get_by_role("link", name="I have kept them: continue").click()
     page.wait_for_url(f"{live_server.url}/admin/")
-    assert "What would you like to manage?" in page.content()
+    assert "<h1>Your desk</h1>" in page.content()
 
 
 def test_the_password_reset_page_works_by_keyboard(live_server, demo_board, staff, page):

@@ -1,0 +1,119 @@
+"""Training on the training administrators' desk: bookings waiting for a manager's approval, registers still
+to mark, and organisation names bookers typed that need checking. Registered with the base's desk
+(``core.desk``) from ``TrainingConfig.ready()``; the board's report and the organisation merge page are among
+its tasks.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from lscb_portal.core import desk
+from lscb_portal.core.models import Organisation
+
+from .models import Booking, BookingStatus, Session, SessionStatus
+
+AREA = "training"
+SHOWN = 5
+# Registers older than this are history, not work: the desk stops asking for them.
+REGISTERS_LOOK_BACK = timedelta(days=60)
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%-d %b %Y %H:%M}"
+
+
+def bookings_awaiting_approval(request) -> desk.PanelContent:
+    waiting = Booking.objects.filter(status=BookingStatus.PENDING_APPROVAL)
+    count = waiting.count()
+    if not count:
+        return desk.PanelContent(count=0, empty="No booking is waiting for a manager.")
+    soonest = waiting.select_related("session__course", "organisation").order_by("hold_expires_at", "pk")[:SHOWN]
+    return desk.PanelContent(
+        count=count,
+        items=[
+            desk.DeskItem(
+                text=f"{booking.attendee_name}, {booking.session.course.title}",
+                url=reverse("admin:training_booking_change", args=[booking.pk]),
+                detail=f"{booking.organisation.name}; place held until {_when(booking.hold_expires_at)}",
+            )
+            for booking in soonest
+        ],
+        link=desk.DeskItem(
+            text=f"See {'the booking' if count == 1 else f'all {count} bookings'} waiting for approval",
+            url=reverse("admin:training_booking_changelist") + "?status__exact=pending_approval",
+        ),
+    )
+
+
+def registers_to_mark(request) -> desk.PanelContent:
+    now = timezone.now()
+    unmarked = (
+        Session.objects.filter(status=SessionStatus.SCHEDULED, ends_at__lt=now, ends_at__gte=now - REGISTERS_LOOK_BACK)
+        .annotate(unmarked=Count("bookings", filter=Q(bookings__status=BookingStatus.CONFIRMED)))
+        .filter(unmarked__gt=0)
+    )
+    sessions = list(unmarked.select_related("course").order_by("-ends_at")[: SHOWN + 1])
+    count = len(sessions) if len(sessions) <= SHOWN else unmarked.count()
+    if not count:
+        return desk.PanelContent(count=0, empty="Every register of the last two months is marked.")
+    return desk.PanelContent(
+        count=count,
+        items=[
+            desk.DeskItem(
+                text=str(session),
+                url=reverse("admin:training_session_register", args=[session.pk]),
+                detail=f"{session.unmarked} delegate{'s' if session.unmarked != 1 else ''} not marked yet",
+            )
+            for session in sessions[:SHOWN]
+        ],
+        link=desk.DeskItem(text="All past sessions", url=reverse("admin:training_session_changelist") + "?when=past"),
+    )
+
+
+def organisations_to_check(request) -> desk.PanelContent:
+    unverified = Organisation.objects.filter(verified=False, merged_into__isnull=True)
+    names = list(unverified.annotate(bookings=Count("training_bookings")).order_by("name")[: SHOWN + 1])
+    count = len(names) if len(names) <= SHOWN else unverified.count()
+    if not count:
+        return desk.PanelContent(count=0, empty="Every organisation bookers chose is on the list.")
+    return desk.PanelContent(
+        count=count,
+        items=[
+            desk.DeskItem(
+                text=organisation.name,
+                url=reverse("admin:core_organisation_change", args=[organisation.pk]),
+                detail=f"{organisation.bookings} booking{'s' if organisation.bookings != 1 else ''}",
+            )
+            for organisation in names[:SHOWN]
+        ],
+        link=desk.DeskItem(
+            text="Merge them into the right organisations", url=reverse("admin:training_merge_organisations")
+        ),
+    )
+
+
+def register() -> None:
+    for key, title, permission, build in [
+        ("approvals", "Bookings awaiting approval", "training.change_booking", bookings_awaiting_approval),
+        ("registers", "Registers to mark", "training.change_session", registers_to_mark),
+        ("organisations", "Organisations to check", "training.change_booking", organisations_to_check),
+    ]:
+        desk.register_panel(desk.Panel(area=AREA, key=key, title=title, permission=permission, build=build))
+    for task in [
+        desk.Task(AREA, "Add a session", "admin:training_session_add", "training.add_session"),
+        desk.Task(AREA, "Sessions and places", "admin:training_session_changelist", "training.view_session",
+                  "Registers, sign-in sheets, waiting lists, emails to delegates"),
+        desk.Task(AREA, "Bookings", "admin:training_booking_changelist", "training.view_booking",
+                  "Approve, cancel, mark attendance"),
+        desk.Task(AREA, "The board's training report", "admin:training_report", "training.view_session",
+                  "Figures for the year, by sector and course"),
+        desk.Task(AREA, "Merge organisations", "admin:training_merge_organisations", "training.change_booking",
+                  "Names typed by bookers into the right records"),
+        desk.Task(AREA, "Charges to invoice", "admin:training_charge_changelist", "training.view_charge",
+                  query="?state=payable"),
+        desk.Task(AREA, "Courses", "admin:training_course_changelist", "training.view_course"),
+    ]:  # fmt: skip
+        desk.register_task(task)
