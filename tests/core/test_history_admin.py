@@ -31,7 +31,9 @@ def history(client, obj) -> str:
 
 
 def entries(html: str) -> list[str]:
-    return re.findall(r'<li class="lscb-history__entry">(.*?)</li>\s*(?=<li class="lscb-history__entry">|</ol>)', html, re.S)
+    return re.findall(
+        r'<li class="lscb-history__entry">(.*?)</li>\s*(?=<li class="lscb-history__entry">|</ol>)', html, re.S
+    )
 
 
 def test_an_edited_article_lists_each_changed_field_with_the_words_compared(superuser_client):
@@ -70,8 +72,9 @@ def test_publishing_shows_the_status_and_time_people_cannot_edit(superuser_clien
 
     emailed, published, created = entries(history(superuser_client, issue))
     assert "<dt>Status" in published
-    assert 'from <del class="lscb-diff-del">Draft</del> to <ins class="lscb-diff-ins">Published or scheduled</ins>' in (
-        published
+    assert (
+        'from <del class="lscb-diff-del">Draft</del> to <ins class="lscb-diff-ins">Published or scheduled</ins>'
+        in (published)
     )
     assert "<dt>Publication time</dt>" in published
     assert "<dt>Subscribers notified at</dt>" in emailed
@@ -96,7 +99,9 @@ def test_a_chapter_text_history_compares_the_draft_word_by_word(superuser_client
     version.save()
 
     newest = entries(history(superuser_client, version))[0]
-    assert 'Refer within <del class="lscb-diff-del">five</del> <ins class="lscb-diff-ins">three</ins> working' in newest
+    assert (
+        'Refer within <del class="lscb-diff-del">five</del> <ins class="lscb-diff-ins">three</ins> working' in newest
+    )
 
 
 def test_hostile_text_in_any_field_is_shown_as_text(superuser_client):

@@ -1,9 +1,9 @@
 """Bookings: who holds a place, and the actions that change it (through the services)."""
 
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
 
 from lscb_portal.core.errors import Refused
+from lscb_portal.core.history import HistoryAdmin
 
 from .. import services
 from ..models import Booking, BookingNeeds, BookingStatus, Session
@@ -20,7 +20,7 @@ class BookingNeedsInline(admin.StackedInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(MergeOrganisationsView, SimpleHistoryAdmin):
+class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
     list_display = [
         "reference",
         "attendee_name",

@@ -4,7 +4,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
+
+from lscb_portal.core.history import HistoryAdmin
 
 from .. import exports, services
 from ..models import Charge, LengthRate
@@ -13,12 +14,12 @@ from .forms import WaiveForm
 
 
 @admin.register(LengthRate)
-class LengthRateAdmin(SimpleHistoryAdmin):
+class LengthRateAdmin(HistoryAdmin):
     list_display = ["length", "partner_rate", "non_partner_rate"]
 
 
 @admin.register(Charge)
-class ChargeAdmin(SimpleHistoryAdmin):
+class ChargeAdmin(HistoryAdmin):
     list_display = [
         "booking",
         "organisation",

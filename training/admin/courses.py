@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
+
+from lscb_portal.core.history import HistoryAdmin
 
 from ..models import Course, SessionStatus
 
 
 @admin.register(Course)
-class CourseAdmin(SimpleHistoryAdmin):
+class CourseAdmin(HistoryAdmin):
     list_display = ["title", "level", "length", "delivery", "requires_manager_approval", "upcoming", "is_published"]
     list_filter = ["is_published", "level", "delivery", "audience", "requires_manager_approval"]
     search_fields = ["title", "summary"]

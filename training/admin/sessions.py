@@ -6,9 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from lscb_portal.core.errors import Refused
+from lscb_portal.core.history import HistoryAdmin
 
 from .. import exports, services
 from ..models import Booking, Session, SessionPart, SessionStatus
@@ -48,7 +48,7 @@ class BookingInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(RegisterView, ReportViews, SimpleHistoryAdmin):
+class SessionAdmin(RegisterView, ReportViews, HistoryAdmin):
     form = SessionAdminForm
     list_display = [
         "__str__",
