@@ -14,7 +14,6 @@ from lscb_portal.core import desk
 from .models import Contribution, ContributionStatus, Feedback, Issue, IssueStatus
 
 AREA = "newsletters"
-SHOWN = 5
 
 
 def _day(moment) -> str:
@@ -22,25 +21,19 @@ def _day(moment) -> str:
 
 
 def contributions_to_review(request) -> desk.PanelContent:
-    new = Contribution.objects.filter(status=ContributionStatus.NEW)
-    count = new.count()
-    if not count:
-        return desk.PanelContent(count=0, empty="No contribution is waiting.")
-    latest = new.order_by("-submitted_at").only("title", "name", "agency", "submitted_at")[:SHOWN]
-    return desk.PanelContent(
-        count=count,
-        items=[
-            desk.DeskItem(
-                text=contribution.title,
-                url=reverse("admin:newsletters_contribution_change", args=[contribution.pk]),
-                detail=f"{contribution.name}, {contribution.agency}, sent {_day(contribution.submitted_at)}",
-            )
-            for contribution in latest
-        ],
-        link=desk.DeskItem(
-            text=f"Review {'the new contribution' if count == 1 else f'all {count} new contributions'}",
+    new = Contribution.objects.filter(status=ContributionStatus.NEW).order_by("-submitted_at")
+    return desk.waiting(
+        new.only("title", "name", "agency", "submitted_at"),
+        item=lambda contribution: desk.DeskItem(
+            text=contribution.title,
+            url=reverse("admin:newsletters_contribution_change", args=[contribution.pk]),
+            detail=f"{contribution.name}, {contribution.agency}, sent {_day(contribution.submitted_at)}",
+        ),
+        link=lambda count: desk.DeskItem(
+            text=f"Review {desk.the_or_all(count, 'new contribution', 'new contributions')}",
             url=reverse("admin:newsletters_contribution_changelist") + "?status__exact=new",
         ),
+        empty="No contribution is waiting.",
     )
 
 
@@ -54,7 +47,7 @@ def feedback_since_last_issue(request) -> desk.PanelContent:
     since = f"since {last.label} was published on {_day(last.published_at)}" if last else "so far"
     if not count:
         return desk.PanelContent(count=0, empty=f"No feedback {since}.")
-    comments = feedback.exclude(comment="").select_related("issue").order_by("-created_at")[:SHOWN]
+    comments = feedback.exclude(comment="").select_related("issue").order_by("-created_at")[: desk.SHOWN]
     changelist = reverse("admin:newsletters_feedback_changelist")
     return desk.PanelContent(
         count=count,
@@ -74,30 +67,26 @@ def feedback_since_last_issue(request) -> desk.PanelContent:
     )
 
 
+def _issue_state(issue) -> str:
+    if issue.status == IssueStatus.PUBLISHED:
+        return f"Scheduled for {timezone.localtime(issue.published_at):%-d %b %Y %H:%M}"
+    return "Draft"
+
+
 def issues_in_preparation(request) -> desk.PanelContent:
     preparing = Issue.objects.filter(status=IssueStatus.DRAFT) | Issue.objects.scheduled()
-    issues = list(
+    return desk.waiting(
         preparing.select_related("series")
         .annotate(article_count=Count("articles"))
-        .order_by(F("published_at").asc(nulls_last=True), "-created_at")[: SHOWN + 1]
-    )
-    count = len(issues) if len(issues) <= SHOWN else preparing.count()
-    if not count:
-        return desk.PanelContent(count=0, empty="No issue is being prepared.")
-    return desk.PanelContent(
-        count=count,
-        items=[
-            desk.DeskItem(
-                text=issue.label,
-                url=reverse("admin:newsletters_issue_change", args=[issue.pk]),
-                detail=f"{issue.series.title}, {issue.article_count} article{'s' if issue.article_count != 1 else ''}",
-                tag=f"Scheduled for {timezone.localtime(issue.published_at):%-d %b %Y %H:%M}"
-                if issue.status == IssueStatus.PUBLISHED
-                else "Draft",
-            )
-            for issue in issues[:SHOWN]
-        ],
-        link=desk.DeskItem(text="All issues", url=reverse("admin:newsletters_issue_changelist")),
+        .order_by(F("published_at").asc(nulls_last=True), "-created_at"),
+        item=lambda issue: desk.DeskItem(
+            text=issue.label,
+            url=reverse("admin:newsletters_issue_change", args=[issue.pk]),
+            detail=f"{issue.series.title}, {issue.article_count} article{'s' if issue.article_count != 1 else ''}",
+            tag=_issue_state(issue),
+        ),
+        link=lambda count: desk.DeskItem(text="All issues", url=reverse("admin:newsletters_issue_changelist")),
+        empty="No issue is being prepared.",
     )
 
 
@@ -108,7 +97,7 @@ def register() -> None:
         ("feedback", "Feedback since the last issue", "newsletters.view_feedback", feedback_since_last_issue),
     ]:
         desk.register_panel(desk.Panel(area=AREA, key=key, title=title, permission=permission, build=build))
-    for task in [
+    desk.register_tasks(
         desk.Task(AREA, "Start a new issue", "admin:newsletters_issue_add", "newsletters.add_issue"),
         desk.Task(AREA, "Issues", "admin:newsletters_issue_changelist", "newsletters.view_issue",
                   "Publish, schedule or unpublish"),
@@ -118,5 +107,4 @@ def register() -> None:
                   "newsletters.view_contribution", "Accept into an issue or decline"),
         desk.Task(AREA, "Readers' feedback", "admin:newsletters_feedback_changelist", "newsletters.view_feedback"),
         desk.Task(AREA, "Series", "admin:newsletters_series_changelist", "newsletters.view_series"),
-    ]:  # fmt: skip
-        desk.register_task(task)
+    )  # fmt: skip

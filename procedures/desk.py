@@ -64,7 +64,7 @@ def register() -> None:
             build=open_update_round,
         )
     )
-    for task in [
+    desk.register_tasks(
         desk.Task(AREA, "Start an update round", "admin:procedures_updateround_add", "procedures.add_updateround"),
         desk.Task(AREA, "Update rounds", "admin:procedures_updateround_changelist", "procedures.view_updateround",
                   "Amendments, chapter texts and publishing"),
@@ -75,5 +75,4 @@ def register() -> None:
         desk.Task(AREA, "Glossary", "admin:procedures_glossaryterm_changelist", "procedures.view_glossaryterm"),
         desk.Task(AREA, "The manual's details", "admin:procedures_manual_changelist", "procedures.change_manual",
                   "Title, introduction and when the next update is due"),
-    ]:  # fmt: skip
-        desk.register_task(task)
+    )  # fmt: skip

@@ -16,7 +16,6 @@ from lscb_portal.core.models import Organisation
 from .models import Booking, BookingStatus, Session, SessionStatus
 
 AREA = "training"
-SHOWN = 5
 # Registers older than this are history, not work: the desk stops asking for them.
 REGISTERS_LOOK_BACK = timedelta(days=60)
 
@@ -26,25 +25,19 @@ def _when(moment) -> str:
 
 
 def bookings_awaiting_approval(request) -> desk.PanelContent:
-    waiting = Booking.objects.filter(status=BookingStatus.PENDING_APPROVAL)
-    count = waiting.count()
-    if not count:
-        return desk.PanelContent(count=0, empty="No booking is waiting for a manager.")
-    soonest = waiting.select_related("session__course", "organisation").order_by("hold_expires_at", "pk")[:SHOWN]
-    return desk.PanelContent(
-        count=count,
-        items=[
-            desk.DeskItem(
-                text=f"{booking.attendee_name}, {booking.session.course.title}",
-                url=reverse("admin:training_booking_change", args=[booking.pk]),
-                detail=f"{booking.organisation.name}; place held until {_when(booking.hold_expires_at)}",
-            )
-            for booking in soonest
-        ],
-        link=desk.DeskItem(
-            text=f"See {'the booking' if count == 1 else f'all {count} bookings'} waiting for approval",
+    waiting = Booking.objects.filter(status=BookingStatus.PENDING_APPROVAL).order_by("hold_expires_at", "pk")
+    return desk.waiting(
+        waiting.select_related("session__course", "organisation"),
+        item=lambda booking: desk.DeskItem(
+            text=f"{booking.attendee_name}, {booking.session.course.title}",
+            url=reverse("admin:training_booking_change", args=[booking.pk]),
+            detail=f"{booking.organisation.name}; place held until {_when(booking.hold_expires_at)}",
+        ),
+        link=lambda count: desk.DeskItem(
+            text=f"See {desk.the_or_all(count, 'booking', 'bookings')} waiting for approval",
             url=reverse("admin:training_booking_changelist") + "?status__exact=pending_approval",
         ),
+        empty="No booking is waiting for a manager.",
     )
 
 
@@ -55,43 +48,33 @@ def registers_to_mark(request) -> desk.PanelContent:
         .annotate(unmarked=Count("bookings", filter=Q(bookings__status=BookingStatus.CONFIRMED)))
         .filter(unmarked__gt=0)
     )
-    sessions = list(unmarked.select_related("course").order_by("-ends_at")[: SHOWN + 1])
-    count = len(sessions) if len(sessions) <= SHOWN else unmarked.count()
-    if not count:
-        return desk.PanelContent(count=0, empty="Every register of the last two months is marked.")
-    return desk.PanelContent(
-        count=count,
-        items=[
-            desk.DeskItem(
-                text=str(session),
-                url=reverse("admin:training_session_register", args=[session.pk]),
-                detail=f"{session.unmarked} delegate{'s' if session.unmarked != 1 else ''} not marked yet",
-            )
-            for session in sessions[:SHOWN]
-        ],
-        link=desk.DeskItem(text="All past sessions", url=reverse("admin:training_session_changelist") + "?when=past"),
+    return desk.waiting(
+        unmarked.select_related("course").order_by("-ends_at"),
+        item=lambda session: desk.DeskItem(
+            text=str(session),
+            url=reverse("admin:training_session_register", args=[session.pk]),
+            detail=f"{session.unmarked} delegate{'s' if session.unmarked != 1 else ''} not marked yet",
+        ),
+        link=lambda count: desk.DeskItem(
+            text="All past sessions", url=reverse("admin:training_session_changelist") + "?when=past"
+        ),
+        empty="Every register of the last two months is marked.",
     )
 
 
 def organisations_to_check(request) -> desk.PanelContent:
     unverified = Organisation.objects.filter(verified=False, merged_into__isnull=True)
-    names = list(unverified.annotate(bookings=Count("training_bookings")).order_by("name")[: SHOWN + 1])
-    count = len(names) if len(names) <= SHOWN else unverified.count()
-    if not count:
-        return desk.PanelContent(count=0, empty="Every organisation bookers chose is on the list.")
-    return desk.PanelContent(
-        count=count,
-        items=[
-            desk.DeskItem(
-                text=organisation.name,
-                url=reverse("admin:core_organisation_change", args=[organisation.pk]),
-                detail=f"{organisation.bookings} booking{'s' if organisation.bookings != 1 else ''}",
-            )
-            for organisation in names[:SHOWN]
-        ],
-        link=desk.DeskItem(
+    return desk.waiting(
+        unverified.annotate(bookings=Count("training_bookings")).order_by("name"),
+        item=lambda organisation: desk.DeskItem(
+            text=organisation.name,
+            url=reverse("admin:core_organisation_change", args=[organisation.pk]),
+            detail=f"{organisation.bookings} booking{'s' if organisation.bookings != 1 else ''}",
+        ),
+        link=lambda count: desk.DeskItem(
             text="Merge them into the right organisations", url=reverse("admin:training_merge_organisations")
         ),
+        empty="Every organisation bookers chose is on the list.",
     )
 
 
@@ -102,7 +85,7 @@ def register() -> None:
         ("organisations", "Organisations to check", "training.change_booking", organisations_to_check),
     ]:
         desk.register_panel(desk.Panel(area=AREA, key=key, title=title, permission=permission, build=build))
-    for task in [
+    desk.register_tasks(
         desk.Task(AREA, "Add a session", "admin:training_session_add", "training.add_session"),
         desk.Task(AREA, "Sessions and places", "admin:training_session_changelist", "training.view_session",
                   "Registers, sign-in sheets, waiting lists, emails to delegates"),
@@ -115,5 +98,4 @@ def register() -> None:
         desk.Task(AREA, "Charges to invoice", "admin:training_charge_changelist", "training.view_charge",
                   query="?state=payable"),
         desk.Task(AREA, "Courses", "admin:training_course_changelist", "training.view_course"),
-    ]:  # fmt: skip
-        desk.register_task(task)
+    )  # fmt: skip

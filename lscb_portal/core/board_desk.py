@@ -10,29 +10,22 @@ from . import desk
 from .models import OutboxMessage, OutboxStatus
 
 AREA = "core"
-SHOWN = 5
 
 
 def failed_emails(request) -> desk.PanelContent:
-    failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
-    count = failed.count()
-    if not count:
-        return desk.PanelContent(count=0, empty="No email has failed.")
-    latest = failed.order_by("-created_at").only("to", "subject", "created_at")[:SHOWN]
-    return desk.PanelContent(
-        count=count,
-        items=[
-            desk.DeskItem(
-                text=message.subject,
-                url=reverse("admin:core_outboxmessage_change", args=[message.pk]),
-                detail=f"To {message.to}, {timezone.localtime(message.created_at):%-d %b %H:%M}",
-            )
-            for message in latest
-        ],
-        link=desk.DeskItem(
-            text=f"See {'the failed email' if count == 1 else f'all {count} failed emails'} and send again",
+    failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED).order_by("-created_at")
+    return desk.waiting(
+        failed.only("to", "subject", "created_at"),
+        item=lambda message: desk.DeskItem(
+            text=message.subject,
+            url=reverse("admin:core_outboxmessage_change", args=[message.pk]),
+            detail=f"To {message.to}, {timezone.localtime(message.created_at):%-d %b %H:%M}",
+        ),
+        link=lambda count: desk.DeskItem(
+            text=f"See {desk.the_or_all(count, 'failed email', 'failed emails')} and send again",
             url=reverse("admin:core_outboxmessage_changelist") + "?status__exact=failed",
         ),
+        empty="No email has failed.",
     )
 
 
@@ -46,7 +39,7 @@ def register() -> None:
             build=failed_emails,
         )
     )
-    for task in [
+    desk.register_tasks(
         desk.Task(AREA, "The board's details", "admin:core_boardsettings_changelist", "core.change_boardsettings",
                   "Name, contacts and the numbers shown on every page"),
         desk.Task(AREA, "Email outbox", "admin:core_outboxmessage_changelist", "core.view_outboxmessage",
@@ -54,5 +47,4 @@ def register() -> None:
         desk.Task(AREA, "Email alert subscribers", "admin:core_subscriber_changelist", "core.view_subscriber"),
         desk.Task(AREA, "Organisations", "admin:core_organisation_changelist", "core.view_organisation",
                   "The list bookers choose from"),
-    ]:  # fmt: skip
-        desk.register_task(task)
+    )  # fmt: skip

@@ -37,6 +37,8 @@ from django.urls import NoReverseMatch, reverse
 logger = logging.getLogger(__name__)
 
 BASE_AREA = "core"
+# How many waiting things a panel lists before its link to all of them.
+SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,35 @@ def register_panel(panel: Panel) -> None:
     """Show ``panel`` on the desk of everyone with its permission. Registering the same key again replaces it."""
     _panels[:] = [known for known in _panels if (known.area, known.key) != (panel.area, panel.key)]
     _panels.append(panel)
+
+
+def waiting(
+    queryset,
+    *,
+    item: Callable[[object], DeskItem],
+    link: Callable[[int], DeskItem],
+    empty: str,
+    shown: int = SHOWN,
+) -> PanelContent:
+    """The usual panel: how many rows ``queryset`` holds, the first ``shown`` as items, and a link to them all.
+
+    One query when they all fit, a second (the count) only when there are more.
+    """
+    rows = list(queryset[: shown + 1])
+    count = len(rows) if len(rows) <= shown else queryset.count()
+    if not count:
+        return PanelContent(count=0, empty=empty)
+    return PanelContent(count=count, items=[item(row) for row in rows[:shown]], link=link(count))
+
+
+def the_or_all(count: int, one: str, many: str) -> str:
+    """ "the failed email" or "all 14 failed emails", for a panel's link."""
+    return f"the {one}" if count == 1 else f"all {count} {many}"
+
+
+def register_tasks(*tasks: Task) -> None:
+    for task in tasks:
+        register_task(task)
 
 
 def register_task(task: Task) -> None:

@@ -16,9 +16,16 @@ from procrastinate.contrib.django.apps import ProcrastinateConfig
 from taggit.apps import TaggitAppConfig
 
 
-def _rename_model(label: str, singular: str, plural: str) -> None:
-    opts = apps.get_model(label)._meta
-    opts.verbose_name, opts.verbose_name_plural = singular, plural
+class RenamedModels:
+    """Gives the app's models in ``model_names`` plain display names once the app is ready."""
+
+    model_names: dict[str, tuple[str, str]] = {}  # "app_label.Model": (singular, plural)
+
+    def ready(self):
+        super().ready()
+        for label, (singular, plural) in self.model_names.items():
+            opts = apps.get_model(label)._meta
+            opts.verbose_name, opts.verbose_name_plural = singular, plural
 
 
 class StaffAccountsConfig(AuthConfig):
@@ -29,41 +36,26 @@ class SignInLockoutsConfig(AxesAppConfig):
     verbose_name = "Sign-in lockouts"
 
 
-class AuthenticatorAppsConfig(TOTPAppConfig):
+class AuthenticatorAppsConfig(RenamedModels, TOTPAppConfig):
     verbose_name = "Authenticator apps"
-
-    def ready(self):
-        super().ready()
-        _rename_model("otp_totp.TOTPDevice", "authenticator app", "authenticator apps")
+    model_names = {"otp_totp.TOTPDevice": ("authenticator app", "authenticator apps")}
 
 
-class BackupCodesConfig(StaticDeviceAppConfig):
+class BackupCodesConfig(RenamedModels, StaticDeviceAppConfig):
     verbose_name = "Backup codes"
-
-    def ready(self):
-        super().ready()
-        _rename_model("otp_static.StaticDevice", "set of backup codes", "sets of backup codes")
+    model_names = {"otp_static.StaticDevice": ("set of backup codes", "sets of backup codes")}
 
 
-class EmailCodesConfig(EmailDeviceAppConfig):
+class EmailCodesConfig(RenamedModels, EmailDeviceAppConfig):
     verbose_name = "Set-up links by email"
-
-    def ready(self):
-        super().ready()
-        _rename_model("otp_email.EmailDevice", "set-up link by email", "set-up links by email")
+    model_names = {"otp_email.EmailDevice": ("set-up link by email", "set-up links by email")}
 
 
-class BackgroundJobsConfig(ProcrastinateConfig):
+class BackgroundJobsConfig(RenamedModels, ProcrastinateConfig):
     verbose_name = "Background jobs"
-
-    def ready(self):
-        super().ready()
-        _rename_model("procrastinate.ProcrastinateJob", "background job", "background jobs")
+    model_names = {"procrastinate.ProcrastinateJob": ("background job", "background jobs")}
 
 
-class TopicsConfig(TaggitAppConfig):
+class TopicsConfig(RenamedModels, TaggitAppConfig):
     verbose_name = "Topics"
-
-    def ready(self):
-        super().ready()
-        _rename_model("taggit.Tag", "topic", "topics")
+    model_names = {"taggit.Tag": ("topic", "topics")}

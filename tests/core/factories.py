@@ -75,3 +75,12 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(StaffUserFactory)
     name = "Authenticator app"
     confirmed = True
+
+
+def staff_member(role: str, *, username: str | None = None):
+    """A staff account in one of the roles (a group created by the migrations)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username or role.replace(" ", "-").lower(), password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from lscb_portal.core.desk import SHOWN
 from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters import desk, services
 from newsletters.models import ContributionStatus, Feedback
+from tests.core.factories import staff_member
 from tests.newsletters.factories import ArticleFactory, ContributionFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def manager_client(client):
-    user = User.objects.create_user("board-manager", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=BOARD_MANAGERS))
-    client.force_login(user)
+    client.force_login(staff_member(BOARD_MANAGERS))
     return client
 
 
@@ -92,7 +91,7 @@ def test_a_panel_shows_a_few_and_counts_them_all():
         IssueFactory(number=number, title=f"Draft {number}")
     content = desk.issues_in_preparation(None)
     assert content.count == 9
-    assert len(content.items) == desk.SHOWN
+    assert len(content.items) == SHOWN
 
 
 def test_hostile_text_in_a_contribution_is_shown_as_text(manager_client):

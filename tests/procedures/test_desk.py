@@ -1,11 +1,11 @@
 """The procedures panel on an editor's desk: the open update round and the chapter texts drafted in it."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from lscb_portal.core.roles import PROCEDURE_EDITORS
 from procedures import desk
 from procedures.services import draft_start
+from tests.core.factories import staff_member
 from tests.procedures.factories import (
     AmendmentFactory,
     ChapterFactory,
@@ -32,9 +32,7 @@ def test_the_open_round_lists_its_drafts_and_says_what_is_in_it(client):
     ]
     assert content.link.text == "Open “September 2026 update”"
 
-    editor = User.objects.create_user("editor", password="x", is_staff=True)
-    editor.groups.add(Group.objects.get(name=PROCEDURE_EDITORS))
-    client.force_login(editor)
+    client.force_login(staff_member(PROCEDURE_EDITORS))
     assert client.get(content.link.url).status_code == 200
     assert client.get(content.items[0].url).status_code == 200
 

@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from lscb_portal.core.desk import SHOWN
 from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
+from tests.core.factories import staff_member
 from tests.training.factories import BookingFactory, OrganisationFactory, SessionFactory
 from training import desk
 from training.models import BookingStatus, SessionStatus
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    user = User.objects.create_user("training-admin", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=TRAINING_ADMINISTRATORS))
-    client.force_login(user)
+    client.force_login(staff_member(TRAINING_ADMINISTRATORS))
     return client
 
 
@@ -90,4 +89,4 @@ def test_each_panel_makes_a_fixed_number_of_queries(django_assert_max_num_querie
         with django_assert_max_num_queries(queries):
             content = build(None)
         assert content.count == 12
-        assert len(content.items) == desk.SHOWN
+        assert len(content.items) == SHOWN
