@@ -12,18 +12,23 @@ every app registers its models) is a ``PortalAdminSite``. On top of Django's adm
 - shows a service's refusal (``errors.Refused``) that a page or action lets through as an error message on the
   page it came from, instead of a server error;
 - makes the home page each person's desk (``core.desk``: what needs them, by role, and their task pages) and
-  gathers the security and job tables into one "System" group that only superusers see.
+  gathers the security and job tables into one "System" group that only superusers see;
+- gives every page what the browser needs to keep unsaved work and warn before the idle timeout
+  (``static/js/backoffice.mjs``), and the "stay signed in" address it calls.
 """
 
 from functools import wraps
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from . import desk, ratelimit, security
 from .errors import Refused
@@ -75,6 +80,17 @@ class PortalAdminSite(AdminSite):
             return redirect(security.second_factor_url(request, next_url=response.url))
         return response
 
+    def each_context(self, request):
+        context = super().each_context(request)
+        user = getattr(request, "user", None)
+        context["backoffice"] = {
+            "user": user.pk if user is not None and user.is_authenticated else None,
+            "idleSeconds": settings.SESSION_COOKIE_AGE,
+            "keepAliveUrl": reverse("admin:keep_alive", current_app=self.name),
+            "loginUrl": reverse("admin:login", current_app=self.name),
+        }
+        return context
+
     def get_app_list(self, request, app_label=None):
         """Each app's models, with the security and job tables gathered in a "System" group for superusers."""
         app_list = super().get_app_list(request, app_label)
@@ -120,6 +136,7 @@ class PortalAdminSite(AdminSite):
         site = {"site": self}
         own = [
             path("system/", self.admin_view(self.system_index), name="system"),
+            path("keep-alive/", self.admin_view(keep_alive), name="keep_alive"),
             path("two-factor/", auth_views.second_factor, site, name="two_factor"),
             path("two-factor/set-up/", auth_views.second_factor_setup, site, name="two_factor_setup"),
             path("two-factor/enrol/", auth_views.second_factor_enrol, site, name="two_factor_enrol"),
@@ -146,3 +163,9 @@ class PortalAdminSite(AdminSite):
             ),
         ]
         return own + super().get_urls()
+
+
+@require_POST
+def keep_alive(request):
+    """For "Stay signed in": every request renews the session (SESSION_SAVE_EVERY_REQUEST); this says for how long."""
+    return JsonResponse({"expiresIn": request.session.get_expiry_age()})
