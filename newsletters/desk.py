@@ -99,6 +99,8 @@ def register() -> None:
         desk.register_panel(desk.Panel(area=AREA, key=key, title=title, permission=permission, build=build))
     desk.register_tasks(
         desk.Task(AREA, "Start a new issue", "admin:newsletters_issue_add", "newsletters.add_issue"),
+        desk.Task(AREA, "Import newsletter files", "admin:newsletters_issue_import", "newsletters.add_issue",
+                  "Past issues from Word, PDF, Markdown, HTML or text files"),
         desk.Task(AREA, "Issues", "admin:newsletters_issue_changelist", "newsletters.view_issue",
                   "Publish, schedule or unpublish"),
         desk.Task(AREA, "Articles", "admin:newsletters_article_changelist", "newsletters.view_article",

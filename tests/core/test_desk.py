@@ -55,6 +55,7 @@ def test_a_board_manager_sees_the_newsletter_and_the_mail(client):
         "Failed emails",
     ]
     assert 'href="/admin/newsletters/issue/add/">Start a new issue</a>' in html
+    assert 'href="/admin/newsletters/issue/import/">Import newsletter files</a>' in html
 
 
 def test_a_training_administrator_sees_bookings_registers_and_organisations(client):
