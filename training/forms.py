@@ -213,8 +213,9 @@ class ProgrammeFilterForm(forms.Form):
 
     def __init__(self, *args, topics, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "All topics")] + [(tag.slug, tag.name) for tag in topics]
-        self.fields["month"].choices = [("", "Any month")] + month_choices()
+        topic_choices, months = self.choices(topics)
+        self.fields["topic"].choices = list(topic_choices)
+        self.fields["month"].choices = list(months)
         for name in ["topic", "audience", "level", "month", "delivery"]:
             self.fields[name].error_messages["invalid_choice"] = "Choose one of the options in the list"
         self.helper = FormHelper()
@@ -227,6 +228,14 @@ class ProgrammeFilterForm(forms.Form):
             Field.select("delivery"),
             Field.checkbox("has_places", small=True),
             Button("filter", "Show sessions", css_class="govuk-button--secondary"),
+        )
+
+    @staticmethod
+    def choices(topics) -> tuple[tuple, tuple]:
+        """The topic and month choices: the topics given (those in use), the next twelve months."""
+        return (
+            (("", "All topics"), *((tag.slug, tag.name) for tag in topics)),
+            (("", "Any month"), *month_choices()),
         )
 
     def filters(self) -> ProgrammeFilters:

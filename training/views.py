@@ -40,25 +40,22 @@ def index(request):
     topics = pagecache.fragment(
         request, ("training.topics_in_use",), shows=["topics", "training"], build=selectors.topics_in_use
     )
-    form = ProgrammeFilterForm(request.GET or None, topics=topics)
-    page = selectors.programme(filters=form.filters(), page=request.GET.get("page"))
+    # Most readers ask for the programme as it is: its filter is then the blank form, rendered once for
+    # each set of choices (the topics in use, the next twelve months), with no form to build.
+    form = ProgrammeFilterForm(request.GET, topics=topics) if request.GET else None
+    filters = form.filters() if form is not None else selectors.ProgrammeFilters()
+    page = selectors.programme(filters=filters, page=request.GET.get("page"))
     url_for = partial(pagination.page_url, reverse("training:index"), request.GET)
     context = {
         "form": form,
-        "blank_form": None if form.is_bound else _blank_filter(request, form),
+        "blank_form": None
+        if form is not None
+        else blank_form_html(request, empty_programme_filter, *ProgrammeFilterForm.choices(topics)),
         "page": page,
         "sessions": page.object_list,
         "pagination": pagination.page_links(page, url_for=url_for),
     }
     return render(request, "training/index.html", context)
-
-
-def _blank_filter(request, form: ProgrammeFilterForm):
-    """The unbound filter, rendered once for each set of choices (the topics in use, the next twelve months)."""
-    fields = form.fields
-    return blank_form_html(
-        request, empty_programme_filter, tuple(fields["topic"].choices), tuple(fields["month"].choices)
-    )
 
 
 def course(request, slug: str):
