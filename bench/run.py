@@ -179,9 +179,14 @@ def load(server: Server, path: str, args) -> wrk.WrkResult:
     return wrk.run(server.base_url + path, connections=args.connections, duration_s=args.duration, headers=HEADERS)
 
 
+# The write-load runs of one page: quiet and loaded in turn, twice over (each run half the usual length).
+WRITE_LOAD_ORDER = ("quiet", "loaded", "loaded", "quiet", "quiet", "loaded", "loaded", "quiet")
+
+
 def measure_write_load(server: Server, pages: list[dict], env: dict[str, str], args) -> list[report.WriteLoadRow]:
-    """Each of WRITE_LOAD_PAGES quiet, loaded while the writer commits to training, and quiet again."""
+    """Each of WRITE_LOAD_PAGES in runs alternating quiet and loaded while the writer commits to training."""
     paths = {entry["page"]: entry["path"] for entry in pages}
+    segment = argparse.Namespace(duration=max(1.0, args.duration / 2), connections=args.connections)
     rows = []
     with WriterProcess(env, BASE_DIR) as writer:
         for name, group in WRITE_LOAD_PAGES:
@@ -192,16 +197,16 @@ def measure_write_load(server: Server, pages: list[dict], env: dict[str, str], a
                 continue
             warm_up(server, row.path)
             try:
-                row.quiet.append(load(server, row.path, args))
-                drain(server, "/healthz")
-                writer.start(report.WRITE_LOAD_COMMITS_PER_S)
-                try:
-                    row.loaded = load(server, row.path, args)
-                finally:
-                    row.commits_per_s = writer.stop()["rate"]
-                drain(server, "/healthz")
-                row.quiet.append(load(server, row.path, args))
-                drain(server, "/healthz")
+                for side in WRITE_LOAD_ORDER:
+                    if side == "quiet":
+                        row.quiet.append(load(server, row.path, segment))
+                    else:
+                        writer.start(report.WRITE_LOAD_COMMITS_PER_S)
+                        try:
+                            row.loaded.append(load(server, row.path, segment))
+                        finally:
+                            row.commits.append(writer.stop()["rate"])
+                    drain(server, "/healthz")
             except (wrk.WrkOutputError, subprocess.TimeoutExpired) as exc:
                 row.error = str(exc)
             for line in report.write_load_lines([row]):
