@@ -13,9 +13,17 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test e2e setup assets db lint format bench soak clean
+.PHONY: run test e2e setup assets db lint format bench soak clean pdf-libs
 
-setup: $(VENV)/.installed node_modules/.installed static/build/portal.css
+setup: $(VENV)/.installed node_modules/.installed static/build/portal.css pdf-libs
+
+# WeasyPrint (the documents' renderer) needs Pango with its FreeType back end and HarfBuzz's subsetter
+# from the system: installed from Debian when importing it fails.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pdf-libs: $(VENV)/.installed
+	@$(PY) -c "import weasyprint" 2>/dev/null || { \
+	  echo "Installing WeasyPrint's libraries from Debian: $(PDF_LIBS)"; \
+	  apt-get update -qq && apt-get install -y -qq $(PDF_LIBS); }
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)

@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -15,6 +16,10 @@ def read_singleton(model: type[SingletonModel]):
         return model.objects.get(pk=model.singleton_instance_id)
     except model.DoesNotExist:
         return model.get_solo()
+
+
+# The website's colour too (frontend/scss/portal.scss).
+DEFAULT_BRAND_COLOUR = "#0b4f6c"
 
 
 class BoardSettings(SingletonModel):
@@ -56,6 +61,25 @@ class BoardSettings(SingletonModel):
     )
     accessibility_reviewed = models.DateField(
         null=True, blank=True, help_text="When the accessibility statement was last reviewed."
+    )
+    logo = models.ImageField(
+        upload_to="board/",
+        blank=True,
+        help_text="A PNG or JPEG printed at the top of certificates, registers and newsletter PDFs.",
+    )
+    brand_colour = models.CharField(
+        "colour",
+        max_length=7,
+        default=DEFAULT_BRAND_COLOUR,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits, e.g. #0b4f6c.")],
+        help_text="The board's colour on its documents, as # and six hex digits. Rebuild the newsletter PDFs "
+        "after changing it or the logo (see the README).",
+    )
+    training_lead_name = models.CharField(
+        max_length=120, blank=True, help_text="Signs the certificates of attendance, e.g. Sam Patel."
+    )
+    training_lead_role = models.CharField(
+        max_length=150, blank=True, help_text="Their role under the name, e.g. Learning and Development Manager."
     )
     history = HistoricalRecords()
 

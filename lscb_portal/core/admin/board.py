@@ -23,6 +23,10 @@ class BoardSettingsAdmin(SingletonModelAdmin, HistoryAdmin):
         ),
         ("Social accounts", {"fields": ["x_url", "facebook_url", "linkedin_url", "youtube_url"]}),
         ("Accessibility", {"fields": ["accessibility_reviewed"]}),
+        (
+            "Documents (certificates, registers and newsletter PDFs)",
+            {"fields": ["logo", "brand_colour", "training_lead_name", "training_lead_role"]},
+        ),
     ]
 
 
