@@ -26,7 +26,7 @@ from lscb_portal.core.forms import TableRowForm
 from lscb_portal.core.history import HistoryAdmin
 from lscb_portal.core.links import absolute_url
 
-from . import import_views, selectors, services
+from . import import_views, issue_pdf, selectors, services
 from .forms import AcceptContributionForm, ArticleForm, DeclineContributionForm, IssueBlockForm, PublishForm
 from .models import (
     Article,
@@ -221,14 +221,28 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, HistoryAdmin):
     change_form_template = "admin/newsletters/issue/change_form.html"
     change_list_template = "admin/newsletters/issue/change_list.html"
     inlines = [ArticleInline, IssueBlockInline]
-    readonly_fields = ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"]
+    readonly_fields = [
+        "state",
+        "published_at",
+        "subscribers_notified_at",
+        "preview_link",
+        "pdf_shown",
+        "feedback_summary",
+    ]
     fieldsets = [
         (None, {"fields": ["series", "number", "title", ("issue_date", "issue_date_shown"), "next_edition_expected"]}),
         ("Foreword", {"fields": ["foreword", "foreword_by", "foreword_role"]}),
         (
             "Publishing",
             {
-                "fields": ["state", "published_at", "subscribers_notified_at", "preview_link", "feedback_summary"],
+                "fields": [
+                    "state",
+                    "published_at",
+                    "subscribers_notified_at",
+                    "preview_link",
+                    "pdf_shown",
+                    "feedback_summary",
+                ],
                 "description": "Save, then use “Publish or schedule…” at the top of the page: it says who will be "
                 "emailed before anything happens, and can send you a test email first. Subscribers are emailed "
                 "once, when the publication time has passed, unless you publish without emailing.",
@@ -253,6 +267,20 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, HistoryAdmin):
         if obj is not None and obj.was_ever_published:
             fields += ["series", "number"]
         return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A published issue's PDF is made again with the articles as saved (newsletters/issue_pdf.py).
+        issue_pdf.request_issue_pdf(form.instance)
+
+    @admin.display(description="PDF")
+    def pdf_shown(self, obj):
+        if obj is None or not obj.pdf:
+            return "Made by the worker a minute or so after the issue is published, and after each change."
+        made = timezone.localtime(obj.pdf_made_at)
+        return format_html(
+            '<a href="{}">{}</a>, made {}', obj.get_pdf_url(), obj.pdf_size_label, f"{made:%d %b %Y %H:%M}"
+        )
 
     @admin.display(description="issue", ordering="number")
     def issue(self, obj):

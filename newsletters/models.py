@@ -160,7 +160,11 @@ class Issue(models.Model):
         a=["title"], b=["date_text", "foreword_by", "foreword_role"], c=["foreword_text"]
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector", "date_text"])
+    # The issue as a PDF, made by a job whenever the published issue changes (newsletters/issue_pdf.py).
+    pdf = models.FileField("PDF", max_length=255, blank=True, editable=False)
+    pdf_size = models.PositiveIntegerField("PDF size", default=0, editable=False)
+    pdf_made_at = models.DateTimeField("PDF made", null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector", "date_text", "pdf", "pdf_size", "pdf_made_at"])
 
     objects = IssueQuerySet.as_manager()
 
@@ -204,6 +208,21 @@ class Issue(models.Model):
     @property
     def label(self) -> str:
         return f"Issue {self.number}: {self.title}"
+
+    @property
+    def full_title(self) -> str:
+        """As the issue's page and PDF are titled: the series, the number and the title."""
+        return f"{self.series.title}, Issue {self.number}: {self.title}"
+
+    @property
+    def pdf_size_label(self) -> str:
+        """The PDF's size as the download link says it: "312 KB", "1.4 MB"."""
+        if self.pdf_size >= 1024 * 1024:
+            return f"{self.pdf_size / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(self.pdf_size / 1024))} KB"
+
+    def get_pdf_url(self) -> str:
+        return reverse("newsletters:issue_pdf", kwargs={"series": self.series.slug, "number": self.number})
 
     @property
     def date_label(self) -> str:

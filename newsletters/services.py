@@ -17,7 +17,7 @@ from lscb_portal.core import subscriptions
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.outbox import queue_email
 
-from . import blocks, emails
+from . import blocks, emails, issue_pdf
 from .importer import ImportedArticle
 from .models import (
     RESERVED_ARTICLE_SLUGS,
@@ -58,8 +58,8 @@ def issue_publish(*, issue: Issue, at: datetime | None = None, email_subscribers
     """Publish an issue now, or at ``at`` (a future time schedules it).
 
     Readers see it from its publication time through ``Issue.objects.published()``
-    alone. Subscribers are emailed once that time has passed: at once when it
-    already has, otherwise by the periodic job. Publishing again after an
+    alone; its PDF is made by a job once this commits. Subscribers are emailed once
+    that time has passed: at once when it already has, otherwise by the periodic job. Publishing again after an
     unpublish keeps the original publication time unless a new one is given,
     and never emails anyone twice. With ``email_subscribers=False`` (a past issue
     brought online, or a correction) nobody is emailed, now or later.
@@ -74,6 +74,7 @@ def issue_publish(*, issue: Issue, at: datetime | None = None, email_subscribers
     locked.published_at = at
     locked.mail_subscribers = email_subscribers
     locked.save(update_fields=["status", "published_at", "mail_subscribers"])
+    issue_pdf.request_issue_pdf(locked)
     emailed = _notify_locked(locked) if at <= now else 0
     return Publication(issue=_refresh(issue, locked), emailed=emailed, scheduled=at > now)
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("<slug:series>/feed/atom/", cached_page(feeds.SeriesAtomFeed(), shows=NEWSLETTERS), name="series_atom"),
     path("<slug:series>/<int:number>/", cached_page(views.issue, shows=ISSUE), name="issue"),
     path("<slug:series>/<int:number>/feedback/", views.feedback, name="feedback"),
+    path("<slug:series>/<int:number>/issue.pdf", views.issue_pdf, name="issue_pdf"),
     path("<slug:series>/<int:number>/<slug:slug>/", cached_page(views.article, shows=ARTICLES), name="article"),
     path(
         "<slug:series>/<int:number>/<slug:slug>/files/<int:attachment_id>/",

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lscb_portal.core import pagecache, ratelimit, security
+from lscb_portal.core.downloads import stored_file_response
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.models import BoardSettings
@@ -186,19 +187,25 @@ def attachment(request, series: str, number: int, slug: str, attachment_id: int)
     draft = not Issue.objects.published().filter(pk=issue.pk).exists()
     if draft and (refused := _staff_preview(request)):
         return refused
-    try:
-        stream = document.file.storage.open(document.file.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404("The document is missing") from exc
     kind = DocumentType(document.file_type)
-    response = FileResponse(stream, as_attachment=kind != DocumentType.PDF, filename=document.filename)
-    response["Content-Type"] = kind.mimetype
-    response["X-Content-Type-Options"] = "nosniff"
-    # A document is never a page of the portal: no script, form or same-origin access, whatever it holds.
-    response["Content-Security-Policy"] = "sandbox"
+    response = stored_file_response(
+        document.file, filename=document.filename, content_type=kind.mimetype, as_attachment=kind != DocumentType.PDF
+    )
     if draft:
         response["Cache-Control"] = "no-store, private"
     return response
+
+
+def issue_pdf(request, series: str, number: int):
+    """The issue's PDF as the worker made and stored it: never rendered here (newsletters/issue_pdf.py)."""
+    issue = get_object_or_404(
+        Issue.objects.published().exclude(pdf="").only("number", "pdf", "series__slug").select_related("series"),
+        series__slug=series,
+        number=number,
+    )
+    return stored_file_response(
+        issue.pdf, filename=f"{issue.series.slug}-issue-{issue.number}.pdf", content_type="application/pdf"
+    )
 
 
 @require_POST

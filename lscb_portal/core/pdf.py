@@ -14,6 +14,7 @@ Rendering is slow (tens of milliseconds to seconds) and is never done while a re
 the documents and keep them in storage (``DocumentFile``), and pages serve the stored file.
 """
 
+import atexit
 import functools
 import mimetypes
 import re
@@ -27,9 +28,6 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .models import DEFAULT_BRAND_COLOUR, BoardSettings
 
@@ -56,21 +54,31 @@ def is_own_address(url: str) -> bool:
     return parts.scheme in {"http", "https"} and parts.netloc == urlsplit(base_url()).netloc
 
 
-class PortalFetcher(URLFetcher):
-    """Loads the portal's static files and stored files by their addresses, and nothing else."""
+def portal_fetcher():
+    """WeasyPrint's URL fetcher for documents: the portal's static and stored files, and nothing else."""
+    return _fetcher_class()()
 
-    def fetch(self, url, headers=None):
-        if not is_own_address(url):
-            raise ExternalResource(f"Documents load only the portal's own files, not {url}")
-        path = unquote(urlsplit(url).path)
-        if path.startswith(settings.STATIC_URL):
-            body = _static_file(path.removeprefix(settings.STATIC_URL))
-        elif path.startswith(settings.MEDIA_URL):
-            body = _stored_file(path.removeprefix(settings.MEDIA_URL))
-        else:
-            raise ExternalResource(f"{url} is a page, not a file")
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+@functools.cache
+def _fetcher_class():
+    # WeasyPrint takes about a second to import: only processes that render pay for it.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class PortalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not is_own_address(url):
+                raise ExternalResource(f"Documents load only the portal's own files, not {url}")
+            path = unquote(urlsplit(url).path)
+            if path.startswith(settings.STATIC_URL):
+                body = _static_file(path.removeprefix(settings.STATIC_URL))
+            elif path.startswith(settings.MEDIA_URL):
+                body = _stored_file(path.removeprefix(settings.MEDIA_URL))
+            else:
+                raise ExternalResource(f"{url} is a page, not a file")
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    return PortalFetcher
 
 
 def _static_file(name: str) -> bytes:
@@ -88,11 +96,15 @@ def _stored_file(name: str) -> bytes:
 
 
 @functools.cache
-def _stylesheets() -> tuple[FontConfiguration, list[CSS]]:
+def _stylesheets():
+    atexit.register(_stylesheets.cache_clear)  # its font folder is removed while the modules it needs remain
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
     font_config = FontConfiguration()
     static = urljoin(base_url(), settings.STATIC_URL)
     sheets = [
-        CSS(url=urljoin(static, name), url_fetcher=PortalFetcher(), font_config=font_config) for name in STYLESHEETS
+        CSS(url=urljoin(static, name), url_fetcher=portal_fetcher(), font_config=font_config) for name in STYLESHEETS
     ]
     return font_config, sheets
 
@@ -114,9 +126,11 @@ def render_pdf(template: str, context: dict) -> bytes:
 
 def html_to_pdf(html: str) -> bytes:
     """The tagged PDF of an HTML document with a ``<title>`` and a ``lang``, in the documents' style."""
+    from weasyprint import HTML
+
     with _render_lock:
         font_config, sheets = _stylesheets()
-        document = HTML(string=html, base_url=base_url(), url_fetcher=PortalFetcher())
+        document = HTML(string=html, base_url=base_url(), url_fetcher=portal_fetcher())
         return document.write_pdf(stylesheets=sheets, font_config=font_config, pdf_variant=PDF_VARIANT)
 
 
@@ -128,12 +142,16 @@ class StoredDocument:
     size: int
 
 
-def store_pdf(*, name: str, content: bytes, previous: str = "") -> StoredDocument:
+def store_pdf(*, name: str, content: bytes) -> StoredDocument:
     """Keep a rendered document in the default storage under ``name`` (or a free name beside it).
 
-    The previous copy is deleted after the new one is saved, so a reader never finds neither.
+    A new name each time: the caller points its row at the new copy and deletes the old one once that
+    commits (``delete_stored``), so a reader never finds neither.
     """
     saved = default_storage.save(name, ContentFile(content))
-    if previous and previous != saved:
-        default_storage.delete(previous)
     return StoredDocument(name=saved, size=len(content))
+
+
+def delete_stored(name: str) -> None:
+    if name:
+        default_storage.delete(name)

@@ -44,7 +44,7 @@ def test_links_stay_live_and_relative_ones_point_at_the_portal(rendered, setting
 
 
 def test_the_fetcher_loads_the_portals_static_files_and_refuses_anything_else(settings):
-    fetcher = pdf.PortalFetcher()
+    fetcher = pdf.portal_fetcher()
     own = fetcher.fetch(pdf.base_url() + "static/css/documents.css")
     assert b"@page" in own.read()
     for address in ["https://example.org/logo.png", "http://169.254.169.254/latest/", "file:///etc/passwd"]:

@@ -15,6 +15,7 @@ register = template.Library()
 _IMG = re.compile(r"<img\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([a-z][a-z0-9-]*)="([^"]*)"')
 _HEADING = re.compile(r"<(/?)h([2-6])\b")
+_HEADING_ID = re.compile(r'(<h[2-6]) id="[^"]*"')
 
 
 def _picture(match: re.Match) -> str:
@@ -30,8 +31,9 @@ def _picture(match: re.Match) -> str:
 @register.filter
 def document_prose(html: str, demote: int = 0) -> SafeString:
     """Rich text for a document. A picture kept outside the portal becomes its description and address
-    (documents load nothing from elsewhere); with ``demote`` the headings step down that many levels."""
-    html = _IMG.sub(_picture, sanitize(str(html or "")))
+    (documents load nothing from elsewhere); with ``demote`` the headings step down that many levels.
+    Headings lose their anchors: a document holds many articles, whose headings often share words."""
+    html = _HEADING_ID.sub(r"\1", _IMG.sub(_picture, sanitize(str(html or ""))))
     if demote:
         html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + int(demote), 6)}", html)
     return mark_safe(html)  # noqa: S308  (cleaned by the rich-text policy just above)

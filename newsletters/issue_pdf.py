@@ -1,0 +1,86 @@
+"""Each published issue as a PDF: foreword, contents and every article, made by a job and kept in storage.
+
+The job (``newsletters.make_issue_pdf``) is asked for whenever a published issue may have changed:
+publishing or scheduling it (imports of the back catalogue included), and saving it in the admin. A job
+every hour also makes any that are missing. Readers only ever get the stored file: nothing is rendered
+while they wait. ``manage.py rebuild_issue_pdfs`` makes them again (after a change of logo or colour).
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from procrastinate.exceptions import AlreadyEnqueued
+
+from lscb_portal.core import pdf
+from lscb_portal.core.links import absolute_url
+
+from . import blocks, links, selectors
+from .models import Issue, IssueStatus
+
+logger = logging.getLogger(__name__)
+
+
+def issue_pdf_bytes(issue: Issue) -> bytes:
+    """Render the PDF of ``issue`` as it stands (whatever its state: the job checks that)."""
+    issue = selectors.issue_for_preview(issue_id=issue.pk)
+    articles = list(issue.articles.all())
+    links.add_reading_links(issue, articles, preview=False)
+    filled = blocks.fill(issue, list(issue.blocks.all()))
+    context = {
+        "issue": issue,
+        "series": issue.series,
+        "entries": blocks.page_entries(articles, filled),
+        "issue_url": absolute_url(issue),
+        "made_at": timezone.now(),
+    }
+    return pdf.render_pdf("newsletters/issue_pdf.html", context)
+
+
+def storage_name(issue: Issue) -> str:
+    return f"newsletters/issues/{slugify(issue.series.slug)}-issue-{issue.number}.pdf"
+
+
+def make_issue_pdf(*, issue_id: int) -> bool:
+    """Make and keep the PDF of a published (or scheduled) issue; False when it is a draft or gone.
+
+    The render happens outside any transaction (it takes a while); the row is then updated under its
+    lock, and the copy it replaces is deleted once that commits.
+    """
+    issue = Issue.objects.select_related("series").filter(pk=issue_id, status=IssueStatus.PUBLISHED).first()
+    if issue is None:
+        return False
+    content = issue_pdf_bytes(issue)
+    stored = pdf.store_pdf(name=storage_name(issue), content=content)
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().filter(pk=issue_id).first()
+        if locked is None:
+            pdf.delete_stored(stored.name)
+            return False
+        previous = locked.pdf.name
+        Issue.objects.filter(pk=issue_id).update(pdf=stored.name, pdf_size=stored.size, pdf_made_at=timezone.now())
+        if previous and previous != stored.name:
+            transaction.on_commit(lambda: pdf.delete_stored(previous))
+    logger.info("Made the PDF of %s (%d bytes)", issue, stored.size)
+    return True
+
+
+def request_issue_pdf(issue: Issue) -> bool:
+    """Ask the worker to make the issue's PDF (again), once the caller's transaction commits.
+
+    A request already waiting covers this one: it renders the issue as it is when it runs.
+    """
+    from .tasks import make_issue_pdf as task
+
+    if issue.status != IssueStatus.PUBLISHED:
+        return False
+    try:
+        task.configure(queueing_lock=f"newsletters.issue_pdf:{issue.pk}").defer(issue_id=issue.pk)
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
+def issues_without_pdf():
+    return Issue.objects.filter(status=IssueStatus.PUBLISHED, pdf="")
