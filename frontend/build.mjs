@@ -43,9 +43,12 @@ rmSync(fonts, { recursive: true, force: true });
 mkdirSync(fonts, { recursive: true });
 const faces = [];
 // Each face's rule comes from the package's stylesheet for the weight, which gives its unicode-range
-// (or, for a subset it leaves out, the subset's own stylesheet), pointed at the copied file.
+// (or, for a subset it leaves out, the subset's own stylesheet), pointed at the copied file. Each subset
+// file is a family of its own ("Noto Sans latin-ext"): WeasyPrint keeps one font per family, weight and
+// style, so two files under one name would print one file's glyphs with the other's codes.
 const faceRules = (dir, file) =>
   new Map([...readFileSync(join(dir, file), "utf8").matchAll(/\/\* (\S+) \*\/\s*(@font-face \{[^}]*\})/g)].map((m) => [m[1], m[2]]));
+const families = [];
 for (const { pkg, subsets, faces: wanted } of FONTS) {
   const dir = join(root, "node_modules", pkg);
   const name = pkg.split("/")[1];
@@ -57,10 +60,19 @@ for (const { pkg, subsets, faces: wanted } of FONTS) {
       const rule = byWeight.get(label) ?? faceRules(dir, `${subset}-${face}.css`).get(label);
       if (!rule) throw new Error(`${pkg} has no ${subset} ${face} face`);
       copyFileSync(join(dir, "files", `${label}.woff`), join(fonts, `${label}.woff`));
-      faces.push(rule.replace(/src: [^;]*;/, `src: url(${label}.woff) format("woff");`).replace(/\s*font-display: swap;/, ""));
+      const family = `${rule.match(/font-family: '([^']+)'/)[1]} ${subset}`;
+      if (!families.includes(family)) families.push(family);
+      faces.push(
+        rule
+          .replace(/font-family: '[^']+'/, `font-family: "${family}"`)
+          .replace(/src: [^;]*;/, `src: url(${label}.woff) format("woff");`)
+          .replace(/\s*font-display: swap;/, ""),
+      );
     }
   }
 }
+// The documents' text is in the first family that has each character (static/css/documents.css).
+faces.push(`html {\n  font-family: ${families.map((family) => `"${family}"`).join(", ")};\n}`);
 writeFileSync(join(fonts, "fonts.css"), `/* Built by frontend/build.mjs from Fontsource's packages (SIL Open Font License 1.1). */\n${faces.join("\n")}\n`);
 
 console.log("built static/build/");

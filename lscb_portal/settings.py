@@ -425,6 +425,8 @@ TRAINING_MY_LINK_DAYS = 3
 # filling a programme, not a council's training coordinator) beside a generous hourly one.
 RATE_LIMITS["training.book"] = {"email": [(3, 600), (10, 86400)], "ip": [(10, 60), (100, 3600)]}
 RATE_LIMITS["training.my"] = {"email": (5, 3600), "ip": (300, 3600)}
+# Checking a certificate's code: an employer checks a few; a burst is someone trying codes.
+RATE_LIMITS["training.verify_certificate"] = {"ip": [(10, 60), (60, 3600)]}
 # The impact evaluation is emailed TRAINING_EVALUATION_AFTER_DAYS after a session (the certificate follows it);
 # its link works for TRAINING_EVALUATION_LINK_DAYS.
 TRAINING_EVALUATION_AFTER_DAYS = env_int("TRAINING_EVALUATION_AFTER_DAYS", 28)

@@ -8,7 +8,6 @@ while they wait. ``manage.py rebuild_issue_pdfs`` makes them again (after a chan
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from procrastinate.exceptions import AlreadyEnqueued
@@ -45,25 +44,15 @@ def storage_name(issue: Issue) -> str:
 def make_issue_pdf(*, issue_id: int) -> bool:
     """Make and keep the PDF of a published (or scheduled) issue; False when it is a draft or gone.
 
-    The render happens outside any transaction (it takes a while); the row is then updated under its
-    lock, and the copy it replaces is deleted once that commits.
+    The render happens outside any transaction (it takes a while); the row is then pointed at the new copy.
     """
     issue = Issue.objects.select_related("series").filter(pk=issue_id, status=IssueStatus.PUBLISHED).first()
     if issue is None:
         return False
-    content = issue_pdf_bytes(issue)
-    stored = pdf.store_pdf(name=storage_name(issue), content=content)
-    with transaction.atomic():
-        locked = Issue.objects.select_for_update().filter(pk=issue_id).first()
-        if locked is None:
-            pdf.delete_stored(stored.name)
-            return False
-        previous = locked.pdf.name
-        Issue.objects.filter(pk=issue_id).update(pdf=stored.name, pdf_size=stored.size, pdf_made_at=timezone.now())
-        if previous and previous != stored.name:
-            transaction.on_commit(lambda: pdf.delete_stored(previous))
-    logger.info("Made the PDF of %s (%d bytes)", issue, stored.size)
-    return True
+    stored = pdf.keep_pdf(Issue, issue_id, name=storage_name(issue), content=issue_pdf_bytes(issue))
+    if stored:
+        logger.info("Made the PDF of %s (%d bytes)", issue, stored.size)
+    return stored is not None
 
 
 def request_issue_pdf(issue: Issue) -> bool:

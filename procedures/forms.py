@@ -5,9 +5,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
+from lscb_portal.core.forms import PrintedCodeForm
 from lscb_portal.core.search import MAX_QUERY_LENGTH
-
-from .printcodes import normalise_code
 
 
 class SearchForm(forms.Form):
@@ -73,25 +72,6 @@ class AsAtForm(forms.Form):
         return value
 
 
-class VerifyForm(forms.Form):
-    code = forms.CharField(
-        label="Code at the foot of the printed page",
-        max_length=20,
-        help_text="8 letters and numbers, for example K7PM-4QXD",
-        error_messages={"required": "Enter the code from the printed page"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Field.text("code", field_width=10, label_size=Size.MEDIUM, label_tag="h2"), Button("check", "Check")
-        )
-
-    def clean_code(self):
-        code = normalise_code(self.cleaned_data["code"])
-        if len(code) != 8:
-            raise forms.ValidationError("Enter the 8 letters and numbers of the code, for example K7PM-4QXD")
-        return code
+class VerifyForm(PrintedCodeForm):
+    code_label = "Code at the foot of the printed page"
+    missing_message = "Enter the code from the printed page"

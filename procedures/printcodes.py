@@ -1,7 +1,8 @@
 """The code printed at the foot of every chapter, and what it says now: still current, or what has changed."""
 
-import re
 from dataclasses import dataclass
+
+from lscb_portal.core.codes import format_code, normalise_code  # noqa: F401  (what the views and forms use)
 
 from .models import Amendment, Chapter, ChapterStatus, ChapterVersion
 
@@ -33,11 +34,3 @@ def print_check(code: str) -> PrintCheck | None:
         .order_by("update_round__published_at")
     )
     return PrintCheck(version=version, chapter=chapter, is_current=is_current, later=later)
-
-
-def normalise_code(code: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", (code or "").upper())[:12]
-
-
-def format_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}" if code and len(code) == 8 else code or ""

@@ -1,12 +1,12 @@
 """Writes that keep the manual's rules. Views, admin actions and demo data call these."""
 
-import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lscb_portal.core import codes
 from lscb_portal.core.errors import Refused
 
 from .models import (
@@ -21,14 +21,10 @@ from .models import (
 )
 
 UPDATES_LIST = "procedures.updates"
-PRINT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read off paper
 
 
 def new_print_code() -> str:
-    while True:
-        code = "".join(secrets.choice(PRINT_CODE_ALPHABET) for _ in range(8))
-        if not ChapterVersion.objects.filter(print_code=code).exists():
-            return code
+    return codes.new_code(taken=lambda code: ChapterVersion.objects.filter(print_code=code).exists())
 
 
 @transaction.atomic

@@ -1,54 +1,147 @@
-"""The certificate of attendance: the same facts on the printable page and in the PDF."""
+"""Certificates of attendance: what they say, their PDF (made by a job and kept), and checking a code.
 
+A certificate is issued with the delegate's evaluation (``services.evaluation_submit``), which gives it a
+code and asks for its PDF; readers only ever download the stored file. An employer checks a code at
+``/training/certificates/verify/``, which shows exactly what the certificate says and nothing more.
+"""
+
+import datetime
+import logging
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from django.urls import reverse
+from procrastinate.exceptions import AlreadyEnqueued
 
+from lscb_portal.core import codes, pdf
+from lscb_portal.core.links import absolute_url
 from lscb_portal.core.models import BoardSettings
+from lscb_portal.core.templatetags.portal import ukdate, uktime
 
-from . import pdf
-from .models import Booking
+from .models import Booking, Certificate, Length, Session
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Certificate:
+class CertificateFacts:
+    """What a certificate says, on paper and on the verification page alike."""
+
     name: str
     course: str
-    date: str
+    dates: list[str]  # each day of the training, e.g. "Tuesday 10 October 2017, 9:30am to 12:30pm"
+    hours: Decimal
     length: str
+    outcomes: str  # the course's learning outcomes (rich text)
+    trainers: list[str]
     board: str
+    lead_name: str
+    lead_role: str
+    code: str  # as printed, ABCD-EFGH
+    issued: datetime.datetime
     reference: str
 
+    @property
+    def hours_label(self) -> str:
+        hours = f"{self.hours.normalize():f}"
+        return "1 hour" if hours == "1" else f"{hours} hours"
 
-def _dates_in_words(session) -> str:
-    """ "4 March 2026", or for a course over several dates "4 March 2026 and 11 March 2026"."""
-    days = [timezone.localtime(part.starts_at).strftime("%-d %B %Y") for part in session.parts.all()]
-    days = days or [timezone.localtime(session.starts_at).strftime("%-d %B %Y")]
-    return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+    @property
+    def verify_url(self) -> str:
+        return absolute_url(reverse("training:verify_certificate")) + f"?code={self.code}"
+
+    @property
+    def verify_address(self) -> str:
+        return absolute_url(reverse("training:verify_certificate"))
 
 
-def certificate_for(booking: Booking) -> Certificate:
+def _days(session: Session) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """Each dated part of the session, start and end."""
+    return [(part.starts_at, part.ends_at) for part in session.parts.all()] or [(session.starts_at, session.ends_at)]
+
+
+def cpd_hours(session: Session) -> Decimal:
+    """Hours for CPD records: the course's stated hours, or the time of its days, to the half hour."""
+    course = session.course
+    if course.length == Length.HOURS and course.length_hours:
+        return Decimal(course.length_hours)
+    seconds = sum((end - start).total_seconds() for start, end in _days(session))
+    halves = (Decimal(seconds) / Decimal(1800)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return halves / 2
+
+
+def facts_for(certificate: Certificate, *, board: BoardSettings | None = None) -> CertificateFacts:
+    booking = certificate.booking
     session = booking.session
-    return Certificate(
+    board = board or BoardSettings.get_solo()
+    return CertificateFacts(
         name=booking.attendee_name,
         course=session.course.title,
-        date=_dates_in_words(session),
+        dates=[f"{ukdate(start)}, {uktime(start)} to {uktime(end)}" for start, end in _days(session)],
+        hours=cpd_hours(session),
         length=session.course.length_label,
-        board=BoardSettings.get_solo().name,
+        outcomes=session.course.learning_outcomes,
+        trainers=[name.strip() for name in session.trainers.split(",") if name.strip()],
+        board=board.name,
+        lead_name=board.training_lead_name,
+        lead_role=board.training_lead_role,
+        code=codes.format_code(certificate.code),
+        issued=certificate.issued_at,
         reference=booking.reference,
     )
 
 
-def certificate_pdf(booking: Booking) -> bytes:
-    facts = certificate_for(booking)
-    lines = [
-        pdf.Line(facts.board, size=16, weight="bold", gap=0),
-        pdf.Line("Certificate of attendance", size=30, weight="bold", gap=36),
-        pdf.Line("This is to certify that", size=14, gap=36),
-        pdf.Line(facts.name, size=26, weight="bold", gap=14),
-        pdf.Line("attended the multi-agency training course", size=14, gap=24),
-        pdf.Line(facts.course, size=20, weight="bold", gap=12),
-        pdf.Line(f"on {facts.date} ({facts.length.lower()})", size=14, gap=18),
-        pdf.Line(f"Certificate reference: {facts.reference}", size=10, gap=60),
-    ]
-    return pdf.render(lines, title=f"Certificate of attendance: {facts.course}")
+def _with_booking():
+    return Certificate.objects.select_related("booking__session__course")
+
+
+def certificate_pdf_bytes(certificate: Certificate) -> bytes:
+    facts = facts_for(certificate)
+    return pdf.render_pdf("training/certificate_pdf.html", {"facts": facts})
+
+
+def new_certificate(booking: Booking, *, at: datetime.datetime) -> Certificate:
+    """The booking's certificate, with a fresh code, its PDF asked for (called under the booking's lock)."""
+    certificate = Certificate.objects.create(
+        booking=booking,
+        code=codes.new_code(taken=lambda code: Certificate.objects.filter(code=code).exists()),
+        issued_at=at,
+    )
+    request_certificate_pdf(certificate)
+    return certificate
+
+
+def make_certificate_pdf(*, certificate_id: int) -> bool:
+    """Make and keep a certificate's PDF; False when the certificate is gone (erased meanwhile)."""
+    certificate = _with_booking().filter(pk=certificate_id).first()
+    if certificate is None:
+        return False
+    name = f"training/certificates/certificate-{certificate.booking.reference}.pdf"
+    stored = pdf.keep_pdf(Certificate, certificate_id, name=name, content=certificate_pdf_bytes(certificate))
+    if stored:
+        logger.info("Made certificate %s (%d bytes)", certificate.code, stored.size)
+    return stored is not None
+
+
+def request_certificate_pdf(certificate: Certificate) -> bool:
+    """Ask the worker to make the certificate's PDF once the caller's transaction commits."""
+    from .tasks import make_certificate_pdf as task
+
+    try:
+        task.configure(queueing_lock=f"training.certificate_pdf:{certificate.pk}").defer(certificate_id=certificate.pk)
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
+def certificates_without_pdf():
+    return Certificate.objects.filter(pdf="")
+
+
+def verify(code: str) -> CertificateFacts | None:
+    """What the certificate with this code says, or None: for the employer's check."""
+    code = codes.normalise_code(code)
+    if len(code) != codes.LENGTH:
+        return None
+    certificate = _with_booking().filter(code=code).first()
+    return facts_for(certificate) if certificate else None

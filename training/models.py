@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from lscb_portal.core.codes import format_code
 from lscb_portal.core.links import path_to
 from lscb_portal.core.richtext import RichTextField, plain_text
 from lscb_portal.core.search import search_vector_field, search_vector_index
@@ -652,3 +653,29 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"Evaluation for {self.booking.reference}"
+
+
+class Certificate(models.Model):
+    """A certificate of attendance, issued once the delegate's evaluation is in.
+
+    Its code (``ABCD-EFGH`` on the certificate) lets an employer check it at
+    ``/training/certificates/verify/``. The PDF is made by a job and kept in storage
+    (training/certificates.py); it is deleted with the booking's personal data.
+    """
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="certificate")
+    code = models.CharField(max_length=12, unique=True, editable=False)
+    issued_at = models.DateTimeField(default=timezone.now, editable=False)
+    pdf = models.FileField("PDF", max_length=255, blank=True, editable=False)
+    pdf_size = models.PositiveIntegerField("PDF size", default=0, editable=False)
+    pdf_made_at = models.DateTimeField("PDF made", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"Certificate {self.printed_code} for {self.booking.reference}"
+
+    @property
+    def printed_code(self) -> str:
+        return format_code(self.code)

@@ -6,13 +6,15 @@ deleted outright.
 """
 
 from datetime import datetime
+from functools import partial
 
+from django.db import transaction
 from django.db.models import Q
 
-from lscb_portal.core import privacy
+from lscb_portal.core import pdf, privacy
 
 from . import links, services
-from .models import Booking, BookingNeeds, Evaluation
+from .models import Booking, BookingNeeds, Certificate, Evaluation
 
 BOOKING_FIELDS = [
     "reference",
@@ -80,6 +82,9 @@ def export(email: str) -> dict:
                 "submitted_at",
             ],
         ),
+        "certificates": privacy.rows(
+            Certificate.objects.filter(booking__in=bookings), ["booking__reference", "code", "issued_at"]
+        ),
         "bookings_you_were_asked_to_approve": privacy.rows(
             _managed_by(email), ["reference", "session__course__title", "attendee_name", "manager_name", "status"]
         ),
@@ -101,7 +106,17 @@ def _anonymise(booking_ids: list[int]) -> int:
         history.objects.filter(id=booking_id).update(**values)
     BookingNeeds.objects.filter(booking_id__in=booking_ids).delete()
     Evaluation.objects.filter(booking_id__in=booking_ids).update(practice_change="")
+    _delete_certificates(booking_ids)
     return len(booking_ids)
+
+
+def _delete_certificates(booking_ids) -> None:
+    """A certificate names its holder: the row and its PDF go (the file once the deletion commits)."""
+    certificates = Certificate.objects.filter(booking_id__in=booking_ids)
+    files = [name for name in certificates.values_list("pdf", flat=True) if name]
+    certificates.delete()
+    for name in files:
+        transaction.on_commit(partial(pdf.delete_stored, name))
 
 
 def _forget_manager(email: str) -> int:

@@ -37,3 +37,20 @@ def delete_needs(timestamp: int) -> int:
 def send_evaluations(timestamp: int) -> int:
     """Ask attendees for the impact evaluation a set time (four weeks by default) after their session."""
     return services.evaluations_send(now=_at(timestamp))
+
+
+@app.task(name="training.make_certificate_pdf", queue="documents")
+def make_certificate_pdf(certificate_id: int) -> None:
+    """Make a certificate's PDF (training/certificates.py); deferred with a lock per certificate."""
+    from . import certificates
+
+    certificates.make_certificate_pdf(certificate_id=certificate_id)
+
+
+@app.periodic(cron="47 * * * *", periodic_id="training.make_missing_certificate_pdfs")
+@app.task(name="training.make_missing_certificate_pdfs", queueing_lock="training.make_missing_certificate_pdfs")
+def make_missing_certificate_pdfs(timestamp: int) -> int:
+    """Hourly: ask for the PDF of every certificate that has none (a failed job, one issued before PDFs)."""
+    from . import certificates
+
+    return sum(certificates.request_certificate_pdf(item) for item in certificates.certificates_without_pdf())

@@ -2,7 +2,7 @@ from django.urls import path
 
 from lscb_portal.core.pagecache import cached_page
 
-from . import views
+from . import verification, views
 
 app_name = "training"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("offers/<str:token>/", views.offer, name="offer"),
     path("approvals/<str:token>/", views.approval, name="approval"),
     path("evaluations/<str:token>/", views.evaluation, name="evaluation"),
+    path("certificates/verify/", verification.verify_certificate, name="verify_certificate"),
     path("certificates/<str:token>/", views.certificate, name="certificate"),
     path("certificates/<str:token>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("my/", views.my_training, name="my_training"),

@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from lscb_portal.core import pagecache, pagination, ratelimit
+from lscb_portal.core.downloads import stored_file_response
 from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.signing import BadLink, signed_link_page
 
-from . import certificates, ics, links, selectors, services
+from . import ics, links, selectors, services
 from .forms import (
     BookingForm,
     EvaluationForm,
@@ -30,7 +31,7 @@ from .forms import (
     empty_programme_filter,
     organisation_names,
 )
-from .models import Booking, BookingStatus, Session
+from .models import Booking, BookingStatus, Certificate, Session
 
 BOOKED_SESSION_KEY = "training_booked"
 
@@ -369,15 +370,25 @@ def certificate(request, token: str):
     found, problem = _certificate_booking(request, token)
     if problem:
         return problem
-    context = {"booking": found, "session": found.session, "course": found.session.course, "token": token}
+    context = {
+        "booking": found,
+        "session": found.session,
+        "course": found.session.course,
+        "token": token,
+        "certificate": Certificate.objects.filter(booking=found).first(),
+    }
     return render(request, "training/certificate.html", context)
 
 
 @signed_link_page
 def certificate_pdf(request, token: str):
+    """The certificate's PDF as the worker made and stored it (training/certificates.py): never rendered here."""
     found, problem = _certificate_booking(request, token)
     if problem:
         return problem
-    response = HttpResponse(certificates.certificate_pdf(found), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{found.reference}.pdf"'
-    return response
+    kept = Certificate.objects.filter(booking=found).exclude(pdf="").first()
+    if kept is None:
+        return redirect("training:certificate", token=token)
+    return stored_file_response(
+        kept.pdf, filename=f"certificate-{found.reference}.pdf", content_type="application/pdf", as_attachment=True
+    )

@@ -11,10 +11,14 @@ from collections.abc import Callable, Hashable
 
 from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import render_crispy_form
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.middleware.csrf import get_token
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from . import codes
 
 # Stands in for the CSRF token in a kept form; not a secret, only ever replaced by the request's token.
 CSRF_TOKEN_MARKER = "csrf-token-marker"  # noqa: S105
@@ -60,3 +64,35 @@ class TableRowForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", str(field.label or "").capitalize())
+
+
+WRONG_CODE = "Enter the 8 letters and numbers of the code, for example K7PM-4QXD"
+
+
+class PrintedCodeForm(forms.Form):
+    """Checking a code printed on paper (``core.codes``): a chapter's print code, a certificate's code.
+
+    Sent by GET (the answer is a page anyone may see for that code); subclasses name the code.
+    """
+
+    code_label = "Code"
+    missing_message = "Enter the code"
+
+    code = forms.CharField(max_length=20, help_text="8 letters and numbers, for example K7PM-4QXD")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = self.code_label
+        self.fields["code"].error_messages.update(required=self.missing_message, max_length=WRONG_CODE)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.text("code", field_width=10, label_size=Size.MEDIUM, label_tag="h2"), Button("check", "Check")
+        )
+
+    def clean_code(self):
+        code = codes.normalise_code(self.cleaned_data["code"])
+        if len(code) != codes.LENGTH:
+            raise forms.ValidationError(WRONG_CODE)
+        return code

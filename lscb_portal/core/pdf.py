@@ -27,7 +27,9 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from .models import DEFAULT_BRAND_COLOUR, BoardSettings
 
@@ -143,11 +145,7 @@ class StoredDocument:
 
 
 def store_pdf(*, name: str, content: bytes) -> StoredDocument:
-    """Keep a rendered document in the default storage under ``name`` (or a free name beside it).
-
-    A new name each time: the caller points its row at the new copy and deletes the old one once that
-    commits (``delete_stored``), so a reader never finds neither.
-    """
+    """Keep a rendered document in the default storage under ``name`` (or a free name beside it)."""
     saved = default_storage.save(name, ContentFile(content))
     return StoredDocument(name=saved, size=len(content))
 
@@ -155,3 +153,22 @@ def store_pdf(*, name: str, content: bytes) -> StoredDocument:
 def delete_stored(name: str) -> None:
     if name:
         default_storage.delete(name)
+
+
+def keep_pdf(model: type[models.Model], pk: int, *, name: str, content: bytes) -> StoredDocument | None:
+    """Store a row's new PDF and point its ``pdf``, ``pdf_size`` and ``pdf_made_at`` at it, under its lock.
+
+    The new copy gets a name of its own and the one it replaces is deleted once the row's change
+    commits, so a reader never finds neither. None (and nothing kept) when the row has gone meanwhile.
+    """
+    stored = store_pdf(name=name, content=content)
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(pk=pk).only("pdf").first()
+        if row is None:
+            delete_stored(stored.name)
+            return None
+        previous = row.pdf.name
+        model.objects.filter(pk=pk).update(pdf=stored.name, pdf_size=stored.size, pdf_made_at=timezone.now())
+        if previous and previous != stored.name:
+            transaction.on_commit(lambda: delete_stored(previous))
+    return stored

@@ -35,7 +35,8 @@ def test_names_in_every_script_come_back_unchanged(rendered):
 def test_the_pdf_is_tagged_with_a_title_and_language_in_the_projects_fonts(rendered):
     assert_accessible(rendered, title="Names in every script")
     assert {"/Table", "/TH", "/TD", "/H1"} <= rendered.structure_tags
-    assert {"Noto-Sans", "IBM-Plex-Sans-Arabic", "Noto-Sans-SC"} <= rendered.fonts
+    assert {"Noto-Sans-latin", "Noto-Sans-latin-ext", "IBM-Plex-Sans-Arabic-arabic"} <= rendered.fonts
+    assert "Noto-Sans-SC-chinese-simplified" in rendered.fonts
 
 
 def test_links_stay_live_and_relative_ones_point_at_the_portal(rendered, settings):

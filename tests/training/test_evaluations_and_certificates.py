@@ -87,24 +87,6 @@ def test_no_certificate_before_the_evaluation_and_one_after(client, attended):
         assert "Half day" in html
 
 
-def test_the_certificate_pdf_renders(client, attended):
-    services.evaluation_submit(
-        booking=attended,
-        answers=services.EvaluationAnswers(3, 5, 3, 5, "Use the neglect toolkit with families."),
-    )
-    url = reverse("training:certificate_pdf", kwargs={"token": links.certificate_token(attended)})
-
-    response = client.get(url)
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-1.4")
-    assert response.content.rstrip().endswith(b"%%EOF")
-    assert b"(Amira Begum) Tj" in response.content
-    assert b"Neglect: Recognising and Responding" in response.content
-    assert b"startxref" in response.content
-
-
 def test_a_missing_answer_is_shown_on_the_page_and_nothing_is_saved(client, attended):
     url = reverse("training:evaluation", kwargs={"token": links.evaluation_token(attended)})
 

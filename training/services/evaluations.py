@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lscb_portal.core.errors import Refused
 
-from .. import conf, emails
+from .. import certificates, conf, emails
 from ..models import Booking, BookingStatus, Evaluation
 from .transitions import save_with_reason
 
@@ -59,7 +59,8 @@ class EvaluationAnswers:
 def evaluation_submit(
     *, booking: Booking, answers: EvaluationAnswers, now: datetime.datetime | None = None
 ) -> Evaluation:
-    """Record the delegate's evaluation; from then on their certificate is available."""
+    """Record the delegate's evaluation; from then on their certificate is available (its code now, its PDF
+    from a job)."""
     now = now or timezone.now()
     booking = Booking.objects.select_for_update().select_related("session__course").get(pk=booking.pk)
     if booking.status != BookingStatus.ATTENDED:
@@ -81,6 +82,7 @@ def evaluation_submit(
         practice_change=practice_change,
         submitted_at=now,
     )
+    certificates.new_certificate(booking, at=now)
     emails.certificate_ready(booking)
     return evaluation
 
