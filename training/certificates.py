@@ -55,17 +55,12 @@ class CertificateFacts:
         return absolute_url(reverse("training:verify_certificate"))
 
 
-def _days(session: Session) -> list[tuple[datetime.datetime, datetime.datetime]]:
-    """Each dated part of the session, start and end."""
-    return [(part.starts_at, part.ends_at) for part in session.parts.all()] or [(session.starts_at, session.ends_at)]
-
-
 def cpd_hours(session: Session) -> Decimal:
     """Hours for CPD records: the course's stated hours, or the time of its days, to the half hour."""
     course = session.course
     if course.length == Length.HOURS and course.length_hours:
         return Decimal(course.length_hours)
-    seconds = sum((end - start).total_seconds() for start, end in _days(session))
+    seconds = sum((end - start).total_seconds() for start, end in session.days())
     halves = (Decimal(seconds) / Decimal(1800)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return halves / 2
 
@@ -77,7 +72,7 @@ def facts_for(certificate: Certificate, *, board: BoardSettings | None = None) -
     return CertificateFacts(
         name=booking.attendee_name,
         course=session.course.title,
-        dates=[f"{ukdate(start)}, {uktime(start)} to {uktime(end)}" for start, end in _days(session)],
+        dates=[f"{ukdate(start)}, {uktime(start)} to {uktime(end)}" for start, end in session.days()],
         hours=cpd_hours(session),
         length=session.course.length_label,
         outcomes=session.course.learning_outcomes,

@@ -7,7 +7,7 @@ from lscb_portal.core.links import absolute_url
 from lscb_portal.core.models import BoardSettings
 from lscb_portal.core.outbox import Attachment, queue_email
 
-from . import conf, ics, links, selectors
+from . import calendars, conf, links, selectors
 from .models import Booking, Session
 
 CATEGORY = "training"
@@ -37,12 +37,13 @@ def _booking_context(booking: Booking) -> dict:
     }
 
 
-def _calendar_attachment(booking: Booking) -> Attachment:
+def _calendar_attachment(booking: Booking, *, cancel: bool = False) -> Attachment:
+    """The session's calendar file; with ``cancel``, the one that removes its events from the calendar."""
     session = booking.session
     joining_url = session.joining_url if session.is_online else ""
     return Attachment(
-        filename=ics.filename_for(session),
-        content=ics.session_calendar(session, joining_url=joining_url),
+        filename=calendars.filename_for(session, cancel=cancel),
+        content=calendars.session_calendar(session, joining_url=joining_url, cancel=cancel).decode(),
         mimetype="text/calendar",
     )
 
@@ -136,6 +137,7 @@ def booking_cancelled(booking: Booking) -> None:
         subject=f"Booking cancelled: {booking.session.course.title} ({booking.reference})",
         dedupe_key=f"training.cancelled:{booking.reference}",
         context=_booking_context(booking),
+        attachments=[_calendar_attachment(booking, cancel=True)],
     )
 
 
@@ -146,6 +148,7 @@ def place_transferred(old: Booking, new: Booking) -> None:
         subject=f"Your place has passed to {new.attendee_name}: {old.session.course.title}",
         dedupe_key=f"training.transferred:{old.reference}",
         context={**_booking_context(old), "colleague": new},
+        attachments=[_calendar_attachment(old, cancel=True)],
     )
     booking_confirmed(new)
 
@@ -168,6 +171,7 @@ def session_cancelled(booking: Booking, session: Session) -> None:
         subject=f"Session cancelled: {session.course.title}",
         dedupe_key=f"training.session_cancelled:{booking.reference}",
         context={**_booking_context(booking), "reason": session.cancelled_reason},
+        attachments=[_calendar_attachment(booking, cancel=True)],
     )
 
 

@@ -352,6 +352,13 @@ class Session(models.Model):
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
 
+    def days(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """Each dated part's start and end, in order: what calendars, certificates and registers list.
+
+        Prefetch ``parts`` when reading many sessions; a session not yet given parts counts as its span.
+        """
+        return [(part.starts_at, part.ends_at) for part in self.parts.all()] or [(self.starts_at, self.ends_at)]
+
 
 class SessionPart(models.Model):
     """One dated part of a session: a two-day course has two, four weekly evenings four.
@@ -386,6 +393,7 @@ class SessionPart(models.Model):
 
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
 
 
 class EndReason(models.TextChoices):

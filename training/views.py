@@ -20,7 +20,7 @@ from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.signing import BadLink, signed_link_page
 
-from . import ics, links, selectors, services
+from . import calendars, links, selectors, services
 from .forms import (
     BookingForm,
     EvaluationForm,
@@ -141,8 +141,10 @@ def session_calendar(request, pk: int):
 
 
 def _calendar_response(found: Session, *, joining_url: str = "") -> HttpResponse:
-    response = HttpResponse(ics.session_calendar(found, joining_url=joining_url), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="{ics.filename_for(found)}"'
+    response = HttpResponse(
+        calendars.session_calendar(found, joining_url=joining_url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{calendars.filename_for(found)}"'
     return response
 
 

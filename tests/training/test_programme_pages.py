@@ -307,7 +307,7 @@ def test_each_session_has_a_calendar_file(client):
     response = client.get(f"/training/sessions/{session.pk}/calendar.ics")
 
     body = response.content.decode()
-    assert response["Content-Type"] == "text/calendar"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert "attachment;" in response["Content-Disposition"]
     assert "SUMMARY:Modern Slavery\\, Awareness" in body
     assert f"UID:training-session-{session.pk}@" in body
