@@ -16,7 +16,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from lscb_portal.core import codes, pdf
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.models import BoardSettings
-from lscb_portal.core.templatetags.portal import ukdate, uktime
+from lscb_portal.core.templatetags.portal import timerange
 
 from .models import Booking, Certificate, Length, Session
 
@@ -72,7 +72,7 @@ def facts_for(certificate: Certificate, *, board: BoardSettings | None = None) -
     return CertificateFacts(
         name=booking.attendee_name,
         course=session.course.title,
-        dates=[f"{ukdate(start)}, {uktime(start)} to {uktime(end)}" for start, end in session.days()],
+        dates=[timerange(start, end) for start, end in session.days()],
         hours=cpd_hours(session),
         length=session.course.length_label,
         outcomes=session.course.learning_outcomes,

@@ -395,7 +395,6 @@ class SessionPart(models.Model):
         return self.starts_at <= (now or timezone.now())
 
 
-
 class EndReason(models.TextChoices):
     ATTENDEE = "attendee", "Cancelled by the delegate"
     BOARD = "board", "Cancelled by the training team"

@@ -257,15 +257,16 @@ class Register:
     rows: list[RegisterRow]
 
 
-def session_register(*, session: Session) -> Register:
+def session_register(*, session: Session, with_needs: bool = False) -> Register:
     """The register of a session, for the page that marks it and for every printed or exported copy.
 
-    Three queries whatever the number of delegates and dates.
+    With ``with_needs`` (the trainer's copy) each booking comes with its access and dietary needs as
+    ``booking.needs``, while they are kept. Three queries whatever the number of delegates and dates.
     """
     parts = list(SessionPart.objects.filter(session=session).order_by("starts_at"))
     bookings = list(
         Booking.objects.filter(session=session, status__in=REGISTER_STATUSES)
-        .select_related("organisation")
+        .select_related("organisation", *(["needs"] if with_needs else []))
         .order_by("attendee_name", "sequence")
     )
     marks = {

@@ -12,6 +12,7 @@ from lscb_portal.core.history import HistoryAdmin
 
 from .. import exports, services
 from ..models import Booking, Session, SessionPart, SessionStatus
+from .documents import SessionDocumentsView
 from .filters import PlacesFilter, WhenFilter
 from .forms import AttendeesEmailForm, SessionAdminForm, SessionPartFormSet
 from .register import RegisterView
@@ -48,7 +49,7 @@ class BookingInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(RegisterView, ReportViews, HistoryAdmin):
+class SessionAdmin(RegisterView, SessionDocumentsView, ReportViews, HistoryAdmin):
     form = SessionAdminForm
     list_display = [
         "__str__",
@@ -113,7 +114,9 @@ class SessionAdmin(RegisterView, ReportViews, HistoryAdmin):
         if obj is None or obj.pk is None:
             return "Save the session first."
         url = reverse("admin:training_session_register", args=[obj.pk])
-        return format_html('<a href="{}">Mark attendance on the register</a>', url)
+        return format_html(
+            '<a href="{}">Mark attendance on the register</a><br>{}', url, SessionDocumentsView.document_links(obj)
+        )
 
     @admin.action(description="Export the register (CSV)", permissions=["view"])
     def export_register_csv(self, request, queryset):
