@@ -235,14 +235,7 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, HistoryAdmin):
         (
             "Publishing",
             {
-                "fields": [
-                    "state",
-                    "published_at",
-                    "subscribers_notified_at",
-                    "preview_link",
-                    "pdf_shown",
-                    "feedback_summary",
-                ],
+                "fields": readonly_fields,
                 "description": "Save, then use “Publish or schedule…” at the top of the page: it says who will be "
                 "emailed before anything happens, and can send you a test email first. Subscribers are emailed "
                 "once, when the publication time has passed, unless you publish without emailing.",

@@ -10,10 +10,10 @@ import logging
 
 from django.utils import timezone
 from django.utils.text import slugify
-from procrastinate.exceptions import AlreadyEnqueued
 
 from lscb_portal.core import pdf
 from lscb_portal.core.links import absolute_url
+from lscb_portal.core.tasks import defer_once
 
 from . import blocks, links, selectors
 from .models import Issue, IssueStatus
@@ -24,9 +24,9 @@ logger = logging.getLogger(__name__)
 def issue_pdf_bytes(issue: Issue) -> bytes:
     """Render the PDF of ``issue`` as it stands (whatever its state: the job checks that)."""
     issue = selectors.issue_for_preview(issue_id=issue.pk)
-    articles = list(issue.articles.all())
+    articles = selectors.issue_articles(issue=issue)
     links.add_reading_links(issue, articles, preview=False)
-    filled = blocks.fill(issue, list(issue.blocks.all()))
+    filled = blocks.fill(issue, selectors.issue_blocks(issue=issue))
     context = {
         "issue": issue,
         "series": issue.series,
@@ -64,11 +64,7 @@ def request_issue_pdf(issue: Issue) -> bool:
 
     if issue.status != IssueStatus.PUBLISHED:
         return False
-    try:
-        task.configure(queueing_lock=f"newsletters.issue_pdf:{issue.pk}").defer(issue_id=issue.pk)
-    except AlreadyEnqueued:
-        return False
-    return True
+    return defer_once(task, lock=f"newsletters.issue_pdf:{issue.pk}", issue_id=issue.pk)
 
 
 def issues_without_pdf():

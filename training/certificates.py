@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
-from procrastinate.exceptions import AlreadyEnqueued
 
 from lscb_portal.core import codes, pdf
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.models import BoardSettings
+from lscb_portal.core.tasks import defer_once
 from lscb_portal.core.templatetags.portal import timerange
 
 from .models import Booking, Certificate, Length, Session
@@ -122,11 +122,7 @@ def request_certificate_pdf(certificate: Certificate) -> bool:
     """Ask the worker to make the certificate's PDF once the caller's transaction commits."""
     from .tasks import make_certificate_pdf as task
 
-    try:
-        task.configure(queueing_lock=f"training.certificate_pdf:{certificate.pk}").defer(certificate_id=certificate.pk)
-    except AlreadyEnqueued:
-        return False
-    return True
+    return defer_once(task, lock=f"training.certificate_pdf:{certificate.pk}", certificate_id=certificate.pk)
 
 
 def certificates_without_pdf():

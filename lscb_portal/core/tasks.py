@@ -4,9 +4,20 @@ import socket
 
 from django.utils import timezone
 from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
 
 from . import outbox
 from .models import WorkerHeartbeat
+
+
+def defer_once(task, *, lock: str, **arguments) -> bool:
+    """Defer ``task`` unless a job with the same ``lock`` is already waiting (which will do the same work when it
+    runs); in the caller's transaction. True when this call queued one."""
+    try:
+        task.configure(queueing_lock=lock).defer(**arguments)
+    except AlreadyEnqueued:
+        return False
+    return True
 
 
 @app.task(name="core.deliver_email", queue="email")

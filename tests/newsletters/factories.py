@@ -150,3 +150,29 @@ def article_rows(count: int) -> dict[str, str]:
     for index in range(count):
         data |= management(f"articles-{index}-resources") | management(f"articles-{index}-attachments")
     return data
+
+
+def issue_change_data(issue, article, **fields) -> dict:
+    """The issue page's form as posted with one article (as it is) and no blocks; ``fields`` change the issue."""
+    data = {
+        "series": issue.series_id,
+        "number": issue.number,
+        "title": issue.title,
+        "issue_date": issue.issue_date.isoformat(),
+        "issue_date_shown": issue.issue_date_shown,
+        "foreword": issue.foreword,
+        "foreword_by": issue.foreword_by,
+        "foreword_role": issue.foreword_role,
+        **management("articles", total=1, initial=1),
+        "articles-0-id": article.pk,
+        "articles-0-issue": issue.pk,
+        "articles-0-position": article.position,
+        "articles-0-kind": article.kind,
+        "articles-0-title": article.title,
+        "articles-0-slug": article.slug,
+        "articles-0-summary": article.summary,
+        "articles-0-body": article.body,
+        **article_rows(1),
+        **management("blocks"),
+    }
+    return data | fields

@@ -6,7 +6,7 @@ from django.urls import reverse
 from lscb_portal.core.roles import BOARD_MANAGERS
 from newsletters.models import BlockKind, IssueBlock
 from tests.core.factories import StaffUserFactory
-from tests.newsletters.factories import ArticleFactory, IssueFactory, article_rows
+from tests.newsletters.factories import ArticleFactory, IssueFactory, issue_change_data, management
 from tests.training.factories import CourseFactory
 
 
@@ -17,34 +17,7 @@ def manager_client(client, db):
 
 
 def form_data(issue, article, **block):
-    data = {
-        "series": issue.series_id,
-        "number": issue.number,
-        "title": issue.title,
-        "issue_date": issue.issue_date.isoformat(),
-        "issue_date_shown": issue.issue_date_shown,
-        "foreword": issue.foreword,
-        "foreword_by": issue.foreword_by,
-        "foreword_role": issue.foreword_role,
-        "articles-TOTAL_FORMS": "1",
-        "articles-INITIAL_FORMS": "1",
-        "articles-MIN_NUM_FORMS": "0",
-        "articles-MAX_NUM_FORMS": "1000",
-        "articles-0-id": article.pk,
-        "articles-0-issue": issue.pk,
-        "articles-0-position": article.position,
-        "articles-0-kind": article.kind,
-        "articles-0-title": article.title,
-        "articles-0-slug": article.slug,
-        "articles-0-summary": article.summary,
-        "articles-0-body": article.body,
-        **article_rows(1),
-        "blocks-TOTAL_FORMS": "1",
-        "blocks-INITIAL_FORMS": "0",
-        "blocks-MIN_NUM_FORMS": "0",
-        "blocks-MAX_NUM_FORMS": "1000",
-        "blocks-0-position": "1",
-    }
+    data = issue_change_data(issue, article, **management("blocks", total=1), **{"blocks-0-position": "1"})
     data.update({f"blocks-0-{key}": value for key, value in block.items()})
     return data
 

@@ -19,7 +19,7 @@ from tests.newsletters.factories import (
     IssueFactory,
     ResourceFactory,
     SeriesFactory,
-    article_rows,
+    issue_change_data,
 )
 from tests.pdfs import assert_accessible, read_pdf
 
@@ -144,30 +144,7 @@ def test_the_admin_save_of_a_published_issue_queues_its_pdf_and_shows_when_it_wa
     article = ArticleFactory(issue=issue, position=1)
     url = reverse("admin:newsletters_issue_change", args=[issue.pk])
     assert "Made by the worker a minute or so after the issue is published" in manager_client.get(url).content.decode()
-    data = {
-        "title": "Autumn 2018",
-        "issue_date": issue.issue_date.isoformat(),
-        "issue_date_shown": issue.issue_date_shown,
-        "foreword": issue.foreword,
-        "foreword_by": issue.foreword_by,
-        "foreword_role": issue.foreword_role,
-        "articles-TOTAL_FORMS": "1",
-        "articles-INITIAL_FORMS": "1",
-        "articles-MIN_NUM_FORMS": "0",
-        "articles-MAX_NUM_FORMS": "1000",
-        "articles-0-id": article.pk,
-        "articles-0-issue": issue.pk,
-        "articles-0-position": article.position,
-        "articles-0-kind": article.kind,
-        "articles-0-title": "Neglect toolkit relaunched",
-        "articles-0-summary": article.summary,
-        "articles-0-body": article.body,
-        **article_rows(1),
-        "blocks-TOTAL_FORMS": "0",
-        "blocks-INITIAL_FORMS": "0",
-        "blocks-MIN_NUM_FORMS": "0",
-        "blocks-MAX_NUM_FORMS": "1000",
-    }
+    data = issue_change_data(issue, article, title="Autumn 2018")
     response = manager_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert [job["args"] for job in jobs.pending("newsletters.make_issue_pdf")] == [{"issue_id": issue.pk}]
