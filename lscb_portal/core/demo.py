@@ -45,6 +45,8 @@ def load() -> str:
     board.facebook_url = "https://www.facebook.com/northbrookscp"
     board.youtube_url = "https://www.youtube.com/@northbrookscp"
     board.accessibility_reviewed = datetime.date(2026, 9, 1)
+    board.training_lead_name = "Bronagh McAleese"
+    board.training_lead_role = "Learning and Development Manager"
     board.save()
     for position, (name, role, phone, email) in enumerate(CONTACTS):
         BoardContact.objects.update_or_create(
