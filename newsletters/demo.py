@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from . import issue_pdf
 from .models import Article, ArticleKind, Attachment, BlockKind, Issue, IssueBlock, IssueStatus, Resource, Series
 
 SERIES = [
@@ -554,4 +555,7 @@ def load() -> str:
             position=position,
             defaults=fields,
         )
+    # The worker makes each published issue's PDF (again, the demo's text having been loaded afresh).
+    for issue in Issue.objects.filter(series__in=series_by_slug.values(), status=IssueStatus.PUBLISHED):
+        issue_pdf.request_issue_pdf(issue)
     return f"{len(SERIES)} series, {len(ISSUES)} issues, {articles} articles, {len(BLOCKS)} blocks"
