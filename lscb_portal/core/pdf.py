@@ -10,8 +10,9 @@ The fonts are the project's own (``static/build/fonts/``, built from Fontsource'
 same on every machine. A document loads nothing from outside the portal: only its static files and the
 files in its storage (the board's logo), whatever address a template or an editor's image names.
 
-Rendering is slow (tens of milliseconds to seconds) and is never done while a reader waits: jobs make
-the documents and keep them in storage (``DocumentFile``), and pages serve the stored file.
+Rendering is slow (tens to hundreds of milliseconds, and most of a second for a process's first) and is never
+done while a reader waits: jobs make the documents and keep them in storage (``keep_pdf``), and pages serve
+the stored file.
 """
 
 import atexit
@@ -71,6 +72,8 @@ def _fetcher_class():
             if not is_own_address(url):
                 raise ExternalResource(f"Documents load only the portal's own files, not {url}")
             path = unquote(urlsplit(url).path)
+            if ".." in path.split("/"):
+                raise ExternalResource(f"{url} leaves the portal's files")
             if path.startswith(settings.STATIC_URL):
                 body = _static_file(path.removeprefix(settings.STATIC_URL))
             elif path.startswith(settings.MEDIA_URL):

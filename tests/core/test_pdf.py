@@ -51,8 +51,9 @@ def test_the_fetcher_loads_the_portals_static_files_and_refuses_anything_else(se
     for address in ["https://example.org/logo.png", "http://169.254.169.254/latest/", "file:///etc/passwd"]:
         with pytest.raises(pdf.ExternalResource):
             fetcher.fetch(address)
-    with pytest.raises(pdf.ExternalResource):
-        fetcher.fetch(pdf.base_url() + "admin/")
+    for path in ["admin/", "static/%2e%2e/%2e%2e/lscb_portal/settings.py", "media/%2E%2E/secret.txt"]:
+        with pytest.raises(pdf.ExternalResource):
+            fetcher.fetch(pdf.base_url() + path)
 
 
 def test_a_picture_kept_elsewhere_becomes_its_description_and_address():
