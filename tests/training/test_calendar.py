@@ -53,6 +53,38 @@ def test_a_session_at_930_london_time_reads_back_at_930_on_either_side_of_a_cloc
     assert start.astimezone(datetime.UTC) == starts.astimezone(datetime.UTC)
 
 
+def test_each_date_of_a_session_over_a_clock_change_reads_back_at_its_london_time(client):
+    """Friday 23 October 2026 is in British Summer Time, Monday 26 October in GMT: both days start at 9:30am."""
+    first = datetime.datetime(2026, 10, 23, 9, 30, tzinfo=LONDON)
+    second = datetime.datetime(2026, 10, 26, 9, 30, tzinfo=LONDON)
+    session = SessionFactory(starts_at=first, ends_at=first + datetime.timedelta(hours=6))
+    services.session_parts_set(
+        session=session,
+        parts=[
+            services.PartDates(starts_at=first, ends_at=first + datetime.timedelta(hours=6)),
+            services.PartDates(starts_at=second, ends_at=second + datetime.timedelta(hours=6)),
+        ],
+    )
+
+    calendar, days = events(client.get(f"/training/sessions/{session.pk}/calendar.ics").content)
+
+    assert [str(day["uid"]) for day in days] == [
+        f"training-session-{session.pk}-1@127.0.0.1",
+        f"training-session-{session.pk}-2@127.0.0.1",
+    ]
+    starts = [day.decoded("dtstart") for day in days]
+    assert [start.astimezone(LONDON).strftime("%a %d %b %H:%M") for start in starts] == [
+        "Fri 23 Oct 09:30",
+        "Mon 26 Oct 09:30",
+    ]
+    assert [start.utcoffset() for start in starts] == [datetime.timedelta(hours=1), datetime.timedelta(0)]
+    assert [start.astimezone(datetime.UTC).hour for start in starts] == [8, 9]
+    assert [str(day["summary"]) for day in days] == [
+        f"{session.course.title} (1 of 2)",
+        f"{session.course.title} (2 of 2)",
+    ]
+
+
 def test_the_public_calendar_file_never_carries_the_joining_link(client):
     session = _online_session()
 

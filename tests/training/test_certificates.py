@@ -116,6 +116,24 @@ def test_cpd_hours_are_the_courses_stated_hours_or_the_time_of_its_days_to_the_h
     assert certificates.cpd_hours(session) == Decimal(expected)
 
 
+def test_a_course_over_two_dates_lists_both_and_counts_the_hours_of_both():
+    booking = attended_booking("Zoë Ní Bhriain")
+    session = booking.session
+    first = datetime.datetime(2026, 10, 23, 9, 30, tzinfo=LONDON)
+    second = datetime.datetime(2026, 10, 30, 9, 30, tzinfo=LONDON)
+    services.session_parts_set(
+        session=session,
+        parts=[
+            services.PartDates(starts_at=first, ends_at=first + datetime.timedelta(hours=3)),
+            services.PartDates(starts_at=second, ends_at=second + datetime.timedelta(hours=3, minutes=30)),
+        ],
+    )
+    booking.refresh_from_db()
+    facts = certificates.facts_for(issued(booking))
+    assert facts.dates == ["Friday 23 October 2026, 9:30am to 12:30pm", "Friday 30 October 2026, 9:30am to 1pm"]
+    assert facts.hours_label == "6.5 hours"
+
+
 def test_the_evaluation_issues_the_certificate_and_a_job_makes_the_pdf_the_delegate_downloads(client, jobs):
     booking = attended_booking("Zoë Ní Bhriain")
     certificate = issued(booking)

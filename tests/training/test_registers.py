@@ -83,6 +83,24 @@ def test_the_trainers_register_lists_everyone_with_needs_and_repeats_its_header_
     assert "Waiting Person" not in document.text
 
 
+def test_a_course_over_two_dates_has_a_signature_column_for_each(administrator, session):
+    first = session.starts_at
+    second = first + datetime.timedelta(days=7)
+    services.session_parts_set(
+        session=session,
+        parts=[
+            services.PartDates(starts_at=first, ends_at=first + datetime.timedelta(hours=3)),
+            services.PartDates(starts_at=second, ends_at=second + datetime.timedelta(hours=3)),
+        ],
+    )
+    response = administrator.get(reverse("admin:training_session_sign_in_pdf", args=[session.pk]))
+    document = read_pdf(response.content)
+    assert "Tuesday 3 November 2026, 9:30am to 12:30pm" in document.lines
+    assert "Tuesday 10 November 2026, 9:30am to 12:30pm" in document.lines
+    for text in document.pages:
+        assert f"{HEADER} Signature 3 November 2026 Signature 10 November 2026" in " ".join(text.split())
+
+
 def test_the_sign_in_sheet_has_no_needs_column(administrator, session):
     response = administrator.get(reverse("admin:training_session_sign_in_pdf", args=[session.pk]))
     document = read_pdf(response.content)
@@ -107,7 +125,7 @@ def with_needs(register) -> list[str]:
 
 
 def test_needs_deleted_on_the_retention_schedule_are_gone_from_the_register(session, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         assert with_needs(selectors.session_register(session=session, with_needs=True)) == [
             "Zoë Ní Bhriain: Hearing loop"
         ]
