@@ -23,7 +23,7 @@ PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 pdf-libs: $(VENV)/.installed
 	@$(PY) -c "import weasyprint" 2>/dev/null || { \
 	  echo "Installing WeasyPrint's libraries from Debian: $(PDF_LIBS)"; \
-	  apt-get update -qq && apt-get install -y -qq $(PDF_LIBS); }
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS); }
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
