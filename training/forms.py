@@ -24,7 +24,51 @@ def _organisation_datalist(names: list[str]) -> str:
     return format_html('<datalist id="organisation-names">{}</datalist>', options)
 
 
-class BookingForm(forms.Form):
+NEW_ORGANISATION = "new"
+
+
+class OrganisationQuestion:
+    """Asks "did you mean …?" when the organisation typed matches others loosely (GOV.UK's pattern).
+
+    Bound with a typed name that is not an organisation's own name but is like some, the form gains a
+    required radio question ``organisation_choice``: one of those organisations, or "not listed" to keep
+    the name as typed. ``cleaned_data["organisation"]`` is then the chosen record, or the typed name.
+    """
+
+    def ask_about_organisation(self) -> list:
+        typed = self.data.get("organisation", "") if self.is_bound else ""
+        self.organisation_suggestions = (
+            Organisation.objects.similar_to(typed) if isinstance(typed, str) and len(typed) <= 200 else []
+        )
+        if not self.organisation_suggestions:
+            return []
+        typed = " ".join(typed.split())
+        choices = [(str(each.pk), each.name) for each in self.organisation_suggestions]
+        self.fields["organisation_choice"] = forms.ChoiceField(
+            label="Did you mean one of these organisations?",
+            choices=[*choices, (NEW_ORGANISATION, f"No, {typed} is not listed here")],
+            widget=forms.RadioSelect,
+            help_text="Organisations with a name like the one you typed are already booking. Choosing the "
+            "right one keeps your organisation's bookings together.",
+            error_messages={
+                "required": "Choose your organisation from the list, or tell us it is not listed",
+                "invalid_choice": "Choose your organisation from the list, or tell us it is not listed",
+            },
+        )
+        return [Field.radios("organisation_choice", legend_size=Size.SMALL)]
+
+    def clean_organisation_choice(self):
+        choice = self.cleaned_data["organisation_choice"]
+        if choice == NEW_ORGANISATION:
+            return None
+        return next(each for each in self.organisation_suggestions if str(each.pk) == choice)
+
+    def organisation_meant(self) -> Organisation | str:
+        """The organisation record chosen, or the name as typed."""
+        return self.cleaned_data.get("organisation_choice") or self.cleaned_data["organisation"]
+
+
+class BookingForm(OrganisationQuestion, forms.Form):
     attendee_name = forms.CharField(
         label="Full name", max_length=150, error_messages={"required": "Enter your full name"}
     )
@@ -95,6 +139,7 @@ class BookingForm(forms.Form):
             ]
         else:
             del self.fields["eligibility"]
+        question = self.ask_about_organisation()
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -103,6 +148,7 @@ class BookingForm(forms.Form):
                 Field.text("phone", field_width=Fluid.ONE_THIRD),
                 Field.text("organisation", field_width=Fluid.TWO_THIRDS),
                 Markup(_organisation_datalist(organisation_names)),
+                *question,
                 Field.text("role", field_width=Fluid.TWO_THIRDS),
                 legend="Your details",
                 legend_size=Size.MEDIUM,

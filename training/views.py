@@ -72,7 +72,7 @@ def _attendee(form: BookingForm) -> services.Attendee:
         name=data["attendee_name"],
         email=data["email"],
         phone=data["phone"],
-        organisation=data["organisation"],
+        organisation=form.organisation_meant(),
         role=data["role"],
         manager_name=data["manager_name"],
         manager_email=data["manager_email"],

@@ -1,6 +1,9 @@
+import difflib
+
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Func, Q, Value
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from solo.models import SingletonModel
@@ -133,9 +136,69 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Words that do not tell two organisations apart: "Riverside Primary" is "Riverside Primary School" and,
+# once converted, "Riverside Academy". Kept short on purpose: "Infant" and "Junior", "CE" and "Catholic"
+# do tell schools apart.
+NAME_NOISE_WORDS = ("the", "school", "academy", "primary")
+# How alike two names must be (difflib's ratio, 0 to 1) for one to be suggested for the other.
+CLOSE_SPELLING = 0.85
+
+
+def _regexp_replace(text, pattern: str, replacement: str) -> Func:
+    return Func(text, Value(pattern), Value(replacement), Value("g"), function="regexp_replace")
+
+
+def organisation_name_key(name) -> Func:
+    """An organisation's name as it is matched, in SQL: lower case, no punctuation, no noise words.
+
+    "St. Anne's Primary School" and "st annes primary" both give "st annes". The one definition, used
+    for the stored ``Organisation.name_key`` (a generated column) and for the names bookers type.
+    """
+    text = _regexp_replace(Lower(name), "['’`]", "")
+    text = _regexp_replace(text, "[^[:alnum:]]+", " ")
+    text = _regexp_replace(text, r"\m(" + "|".join(NAME_NOISE_WORDS) + r")\M", "")
+    text = _regexp_replace(text, " +", " ")
+    return Trim(text, output_field=models.CharField())
+
+
 class OrganisationQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(verified=True, merged_into__isnull=True)
+
+    def same_as(self, organisation: "Organisation"):
+        """The organisation and every record that is the same organisation by another name: those whose
+        names match loosely (``name_key``) and those merged into it. Caps per organisation count them all."""
+        same = Q(pk=organisation.pk) | Q(merged_into=organisation.pk)
+        if organisation.name_key:
+            same |= Q(name_key=organisation.name_key)
+        return self.filter(same)
+
+    def similar_to(self, name: str, *, limit: int = 4) -> list["Organisation"]:
+        """Organisations whose names match ``name`` loosely or are spelt closely like it, likeliest first
+        (verified before unverified). None when ``name`` is an organisation's own name, ignoring case.
+
+        One query: every record not merged away, each with the typed name's key beside its own.
+        """
+        name = " ".join((name or "").split())
+        if not name:
+            return []
+        rows = list(
+            self.filter(merged_into__isnull=True)
+            .annotate(typed_key=organisation_name_key(Value(name)))
+            .only("pk", "name", "name_key", "verified")
+        )
+        if any(row.name.lower() == name.lower() for row in rows):
+            return []
+        scored = []
+        for row in rows:
+            same = bool(row.typed_key) and row.name_key == row.typed_key
+            closeness = max(
+                difflib.SequenceMatcher(None, row.typed_key, row.name_key).ratio(),
+                difflib.SequenceMatcher(None, name.lower(), row.name.lower()).ratio(),
+            )
+            if same or closeness >= CLOSE_SPELLING:
+                scored.append((not same, not row.verified, -closeness, row.name, row))
+        return [row for *_, row in sorted(scored, key=lambda item: item[:4])[:limit]]
 
 
 class Organisation(models.Model):
@@ -146,22 +209,35 @@ class Organisation(models.Model):
     """
 
     name = models.CharField(max_length=200)
+    # Maintained by Postgres: the name as it is matched (``organisation_name_key``).
+    name_key = models.GeneratedField(
+        expression=organisation_name_key("name"), output_field=models.CharField(max_length=200), db_persist=True
+    )
     sector = models.CharField(max_length=20, choices=Sector, default=Sector.OTHER)
     is_partner = models.BooleanField(
-        default=True, help_text="Partner agencies pay the partner rate under the charging policy."
+        default=True,
+        help_text="Partner agencies pay the partner rate under the charging policy. Organisations typed by "
+        "bookers start as non-partners until you confirm them.",
     )
     verified = models.BooleanField(default=False)
+    training_contact_email = models.EmailField(
+        blank=True,
+        max_length=254,
+        help_text="The agency's training contact: told when training places become available.",
+    )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords()
+    # The key follows the name, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), name="core_organisation_unique_name")]
+        indexes = [models.Index(fields=["name_key"], name="core_organisation_name_key")]
 
     def __str__(self) -> str:
         return self.name

@@ -96,7 +96,8 @@ def booking_create(
     if not isinstance(organisation, Organisation):
         organisation = organisation_for_name(name=organisation)
     cap = session.places_per_organisation
-    if cap and session.bookings.live().filter(organisation=organisation).count() >= cap:
+    same = Organisation.objects.same_as(organisation)
+    if cap and session.bookings.live().filter(organisation__in=same).count() >= cap:
         raise Refused(
             f"{organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on this session, "
             "the most one organisation can book.",

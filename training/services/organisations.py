@@ -11,14 +11,16 @@ from ..models import Booking, Charge
 def organisation_for_name(*, name: str) -> Organisation:
     """The organisation a booker typed: an existing one (ignoring case), or a new unverified one.
 
-    Merged records are followed to the record they were merged into, so caps count by one record.
+    A new one is not a partner agency until staff confirm it (the partner rate is the board's to give).
+    The booking form has already asked "did you mean" (``Organisation.objects.similar_to``) and the booker
+    insisted. Merged records are followed to the record they were merged into.
     """
     name = " ".join(name.split())
     organisation = Organisation.objects.filter(name__iexact=name).select_related("merged_into").first()
     if organisation is None:
         try:
             with transaction.atomic():
-                return Organisation.objects.create(name=name, verified=False)
+                return Organisation.objects.create(name=name, verified=False, is_partner=False)
         except IntegrityError:  # someone created it at the same moment
             organisation = Organisation.objects.get(name__iexact=name)
     seen = set()

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from solo.admin import SingletonModelAdmin
 
 from ..history import HistoryAdmin
@@ -32,7 +32,26 @@ class BoardSettingsAdmin(SingletonModelAdmin, HistoryAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(HistoryAdmin):
-    list_display = ["name", "sector", "is_partner", "verified", "merged_into"]
+    list_display = ["name", "sector", "is_partner", "verified", "merged_into", "training_contact_email"]
     list_filter = ["verified", "sector", "is_partner"]
-    search_fields = ["name"]
+    search_fields = ["name", "training_contact_email"]
     autocomplete_fields = ["merged_into"]
+    actions = ["confirm_as_partners", "confirm_as_non_partners"]
+
+    @admin.action(description="Confirm as partner agencies (verified, partner rate)", permissions=["change"])
+    def confirm_as_partners(self, request, queryset):
+        self._confirm(request, queryset, partner=True)
+
+    @admin.action(description="Confirm as organisations that are not partners (verified)", permissions=["change"])
+    def confirm_as_non_partners(self, request, queryset):
+        self._confirm(request, queryset, partner=False)
+
+    def _confirm(self, request, queryset, *, partner: bool) -> None:
+        # Saved one by one, so that each record's history says who confirmed it.
+        confirmed = 0
+        for organisation in queryset.filter(merged_into__isnull=True):
+            organisation.verified, organisation.is_partner = True, partner
+            organisation._change_reason = "Confirmed as a partner agency" if partner else "Confirmed as a non-partner"
+            organisation.save(update_fields=["verified", "is_partner"])
+            confirmed += 1
+        self.message_user(request, f"Confirmed {confirmed} organisation(s).", messages.SUCCESS)
