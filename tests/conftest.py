@@ -1,8 +1,10 @@
+import asyncio
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import cache
-from procrastinate import testing
+from procrastinate import testing, utils
 from procrastinate.contrib.django import app as procrastinate_app
 
 from lscb_portal.core import subscriptions
@@ -56,10 +58,42 @@ def only_lists(monkeypatch):
     return register
 
 
+class InMemoryConnector(testing.InMemoryConnector):
+    """procrastinate's in-memory connector, callable also from a thread that runs an event loop.
+
+    Its synchronous calls go through ``async_to_sync``, which refuses to run in a thread with a running loop;
+    Playwright's sync API keeps one running in the browser tests' thread, where fixtures load demo data that
+    defers jobs. There the call runs on a thread of its own.
+    """
+
+    def _run(self, coroutine_function, *args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return utils.async_to_sync(coroutine_function, *args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, coroutine_function(*args, **kwargs)).result()
+
+    def execute_query(self, query, **arguments):
+        return self._run(self.execute_query_async, query, **arguments)
+
+    def execute_query_one(self, query, **arguments):
+        return self._run(self.execute_query_one_async, query, **arguments)
+
+    def execute_query_all(self, query, **arguments):
+        return self._run(self.execute_query_all_async, query, **arguments)
+
+    def execute_query_one_with_connection(self, connection, query, **arguments):
+        return self._run(self.execute_query_one_async_with_connection, connection, query, **arguments)
+
+    def execute_query_all_with_connection(self, connection, query, **arguments):
+        return self._run(self.execute_query_all_async_with_connection, connection, query, **arguments)
+
+
 class JobRunner:
     """Runs deferred jobs in this thread, inside the test's transaction."""
 
-    def __init__(self, connector: testing.InMemoryConnector):
+    def __init__(self, connector: InMemoryConnector):
         self.connector = connector
 
     def pending(self, task_name: str | None = None) -> list[dict]:
@@ -96,6 +130,6 @@ class JobRunner:
 @pytest.fixture(autouse=True)
 def jobs():
     """Jobs deferred during a test stay in memory; ``jobs.run()`` runs them in-process."""
-    connector = testing.InMemoryConnector()
+    connector = InMemoryConnector()
     with procrastinate_app.replace_connector(connector):
         yield JobRunner(connector)
