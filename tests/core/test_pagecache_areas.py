@@ -57,7 +57,11 @@ class Site:
         self.listed = OrganisationFactory(name="Riverside Primary School")
         self.course = CourseFactory(title="Neglect: recognising and responding", slug="neglect")
         self.course.topics.add("Neglect")
-        self.session = SessionFactory(course=self.course, capacity=37, starts_at=timezone.now() + timedelta(days=2))
+        starts_at = timezone.now() + timedelta(days=2)
+        # Open for booking whatever the hour and weekday the test runs: reminders go out two days before.
+        self.session = SessionFactory(
+            course=self.course, capacity=37, starts_at=starts_at, booking_closes_at=starts_at - timedelta(hours=1)
+        )
         self.chapter = publish_new_chapter(title="Neglect and emotional abuse")
         self.round = self.chapter.current_version.update_round
         self.issue = IssueFactory(published=True)
