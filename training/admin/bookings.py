@@ -1,8 +1,9 @@
 """Bookings: who holds a place, and the actions that change it (through the services)."""
 
+from django import forms
 from django.contrib import admin, messages
 
-from lscb_portal.core.errors import Refused
+from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.history import HistoryAdmin
 
 from .. import services
@@ -19,8 +20,28 @@ class BookingNeedsInline(admin.StackedInline):
     verbose_name_plural = "access and dietary needs (deleted a week after the session)"
 
 
+class BookingAdminForm(forms.ModelForm):
+    """A booking's delegate details, held to the rules a new booking with them would meet."""
+
+    class Meta:
+        model = Booking
+        fields = ["attendee_name", "email", "phone", "organisation", "role", "manager_name", "manager_email"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and {"email", "organisation"} & set(self.changed_data) and not self.errors:
+            try:
+                services.check_details_change(
+                    self.instance, email=cleaned["email"], organisation=cleaned["organisation"]
+                )
+            except Refused as refused:
+                add_to_form(self, refused)
+        return cleaned
+
+
 @admin.register(Booking)
 class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
+    form = BookingAdminForm
     list_display = [
         "reference",
         "attendee_name",
@@ -79,6 +100,29 @@ class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
     def has_add_permission(self, request):
         # Places are booked through the session page, so every booking follows the same rules.
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The board keeps its records: the training team cancels a booking. Deleting one (made in error, or
+        # erased) is for superusers, and frees its place for the waiting list like a cancellation.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.bookings_delete(booking_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.bookings_delete(booking_ids=list(queryset.values_list("pk", flat=True)))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        editable = {field.name for field in Booking._meta.concrete_fields}
+        fields = [name for name in form.changed_data if name in editable]
+        try:
+            services.booking_details_change(booking=obj, changes={name: getattr(obj, name) for name in fields})
+        except Refused as refused:
+            # Another change got there first (the form checked the rules a moment ago).
+            self.message_user(request, str(refused), messages.ERROR)
+        return None
 
     @admin.action(
         description="Cancel the selected bookings (frees places for the waiting list)", permissions=["change"]

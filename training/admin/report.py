@@ -1,7 +1,7 @@
 """The board's training report."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -21,10 +21,20 @@ class ReportViews:
             *super().get_urls(),
         ]
 
+    @staticmethod
+    def _year(year: int | None) -> int:
+        """The programme year asked for; a year the portal cannot have (before 2000, after next year) is not found."""
+        this_year = report.programme_year_of(timezone.localdate())
+        if year is None:
+            return this_year
+        if not 2000 <= year <= this_year + 1:
+            raise Http404("There is no training report for that year.")
+        return year
+
     def report_view(self, request, year: int | None = None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        year = year or report.programme_year_of(timezone.localdate())
+        year = self._year(year)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Training report {report.year_label(year)}",
@@ -36,6 +46,7 @@ class ReportViews:
     def report_csv_view(self, request, year: int):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        year = self._year(year)
         response = HttpResponse(report.report_csv(report.board_report(year=year)), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="training-report-{report.year_label(year)}.csv"'
         return response

@@ -61,6 +61,55 @@ def _mailbox(email: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
+def check_organisation_cap(session: Session, organisation: Organisation, *, besides: Booking | None = None) -> None:
+    """Refuse another live place on ``session`` for ``organisation`` (every record of it) beyond the cap.
+    ``besides``: a booking being changed, not counted."""
+    cap = session.places_per_organisation
+    if not cap:
+        return
+    held = session.bookings.live().filter(organisation__in=Organisation.objects.same_as(organisation))
+    if besides is not None:
+        held = held.exclude(pk=besides.pk)
+    if held.count() >= cap:
+        raise Refused(
+            f"{organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on this session, "
+            "the most one organisation can book.",
+            field="organisation",
+        )
+
+
+def check_details_change(booking: Booking, *, email: str, organisation: Organisation) -> None:
+    """Refuse a new address or organisation for a live booking that a new booking with them would be refused:
+    one live booking per address on a session, and the cap per organisation."""
+    if booking.status == BookingStatus.CANCELLED:
+        return
+    session = booking.session
+    email = _normalise_email(email)
+    if email != booking.email and session.bookings.live().for_email(email).exclude(pk=booking.pk).exists():
+        raise Refused(f"{email} already has a booking for this session.", field="email")
+    if organisation.pk != booking.organisation_id:
+        check_organisation_cap(session, organisation, besides=booking)
+
+
+@transaction.atomic
+def booking_details_change(*, booking: Booking, changes: dict) -> Booking:
+    """The training team corrects a booking's delegate details (``changes``: field name to new value),
+    held to the rules a new booking with those details would meet."""
+    session, current = locking.lock_booking(booking)
+    check_details_change(
+        current,
+        email=changes.get("email", current.email),
+        organisation=changes.get("organisation", current.organisation),
+    )
+    if "email" in changes:
+        changes = {**changes, "email": _normalise_email(changes["email"])}
+    for field, value in changes.items():
+        setattr(current, field, value)
+    if changes:
+        save_with_reason(current, "Details changed by the training team", list(changes))
+    return current
+
+
 @transaction.atomic
 def booking_create(
     *, session: Session, attendee: Attendee, eligibility_confirmed: bool, now: datetime.datetime | None = None
@@ -95,14 +144,7 @@ def booking_create(
     organisation = attendee.organisation
     if not isinstance(organisation, Organisation):
         organisation = organisation_for_name(name=organisation)
-    cap = session.places_per_organisation
-    same = Organisation.objects.same_as(organisation)
-    if cap and session.bookings.live().filter(organisation__in=same).count() >= cap:
-        raise Refused(
-            f"{organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on this session, "
-            "the most one organisation can book.",
-            field="organisation",
-        )
+    check_organisation_cap(session, organisation)
 
     booking = Booking(
         session=session,
@@ -176,23 +218,39 @@ def booking_details_resend(*, booking: Booking, now: datetime.datetime | None = 
     emails.already_booked(booking, sent_at_key=str(int(now.timestamp()) // 3600))
 
 
+def _release(booking_ids, now: datetime.datetime, change_reason: str) -> int:
+    """End the live bookings among ``booking_ids`` without a word to their holders, then offer the freed places
+    to the waiting list in turn (each session locked once, in id order; a booking in the set is not offered one)."""
+    released = 0
+    live = Booking.objects.filter(pk__in=booking_ids, status__in=CANCELLABLE, session__starts_at__gt=now)
+    session_ids = sorted(set(live.values_list("session_id", flat=True)))
+    for session_id in session_ids:
+        session = locking.locked_session(session_id)
+        for booking in session.bookings.filter(pk__in=booking_ids, status__in=CANCELLABLE).order_by("sequence"):
+            booking.session = session
+            end_booking(booking, EndReason.BOARD, now, change_reason)
+            released += 1
+        offer_free_places(session, now)
+    return released
+
+
 @transaction.atomic
 def bookings_release_for_erasure(*, booking_ids, now: datetime.datetime | None = None) -> int:
     """Free the places held by bookings about to be anonymised at their holder's request, and offer them on.
 
     The person asked to be forgotten: no email to them and no charge. Returns how many were released.
     """
-    now = now or timezone.now()
-    released = 0
-    live = Booking.objects.filter(pk__in=booking_ids, status__in=CANCELLABLE, session__starts_at__gt=now)
-    for booking in live.order_by("pk"):
-        session, booking = locking.lock_booking(booking)
-        if booking.status not in CANCELLABLE:
-            continue
-        end_booking(booking, EndReason.BOARD, now, "Ended when the person's data was erased")
-        offer_free_places(session, now)
-        released += 1
-    return released
+    return _release(booking_ids, now or timezone.now(), "Ended when the person's data was erased")
+
+
+@transaction.atomic
+def bookings_delete(*, booking_ids, now: datetime.datetime | None = None) -> int:
+    """Delete bookings for good (made in error, or erased), first offering the places they held to the waiting
+    list in turn, as a cancellation would. No email to the holders. Returns how many were deleted."""
+    booking_ids = list(booking_ids)
+    _release(booking_ids, now or timezone.now(), "Deleted by the training team")
+    _, deleted = Booking.objects.filter(pk__in=booking_ids).delete()
+    return deleted.get(Booking._meta.label, 0)
 
 
 @transaction.atomic
