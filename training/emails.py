@@ -164,14 +164,15 @@ def reminder(booking: Booking) -> None:
     )
 
 
-def session_cancelled(booking: Booking, session: Session) -> None:
+def session_cancelled(booking: Booking, session: Session, *, waiting: bool = False) -> None:
+    """``waiting``: the delegate was on the waiting list (no place, so no calendar event to remove)."""
     _send(
         template="session_cancelled",
         to=booking.email,
         subject=f"Session cancelled: {session.course.title}",
         dedupe_key=f"training.session_cancelled:{booking.reference}",
-        context={**_booking_context(booking), "reason": session.cancelled_reason},
-        attachments=[_calendar_attachment(booking, cancel=True)],
+        context={**_booking_context(booking), "reason": session.cancelled_reason, "waiting": waiting},
+        attachments=[] if waiting else [_calendar_attachment(booking, cancel=True)],
     )
 
 

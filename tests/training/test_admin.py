@@ -99,7 +99,10 @@ def test_the_cancel_sessions_action_cancels_bookings(client, administrator):
     session = SessionFactory()
     booking = BookingFactory(session=session)
 
-    client.post("/admin/training/session/", {"action": "cancel_sessions", "_selected_action": [session.pk]})
+    client.post(
+        "/admin/training/session/",
+        {"action": "cancel_sessions", "_selected_action": [session.pk], "confirm": "yes", "reason": "Trainer ill"},
+    )
 
     session.refresh_from_db()
     booking.refresh_from_db()

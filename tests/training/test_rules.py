@@ -277,7 +277,7 @@ def test_a_refusal_an_admin_action_lets_through_is_a_message_not_a_server_error(
     monkeypatch.setattr(services, "session_cancel", refuse)
     response = client.post(
         "/admin/training/session/",
-        {"action": "cancel_sessions", "_selected_action": [session.pk]},
+        {"action": "cancel_sessions", "_selected_action": [session.pk], "confirm": "yes", "reason": "Trainer ill"},
         follow=True,
     )
 

@@ -13,7 +13,9 @@ class PlacesFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "available":
-            return queryset.filter(places_left__gt=0)
+            # Places a practitioner can still book: not on sessions cancelled, past or closed for booking.
+            now = timezone.now()
+            return queryset.scheduled().upcoming(now).filter(booking_closes_at__gt=now, places_left__gt=0)
         if self.value() == "full":
             return queryset.filter(places_left=0)
         if self.value() == "waiting":

@@ -31,6 +31,12 @@ class SessionPartFormSet(forms.BaseInlineFormSet):
 
 
 class SessionAdminForm(forms.ModelForm):
+    save_anyway = forms.BooleanField(
+        label="Save anyway",
+        required=False,
+        help_text="Tick to save dates on a weekend or already past, once you have checked them.",
+    )
+
     class Meta:
         model = Session
         fields = [
@@ -60,6 +66,23 @@ class SessionAdminForm(forms.ModelForm):
             self.add_error("ends_at", "The session must end after it starts.")
         if closes and ends and closes > ends:
             self.add_error("booking_closes_at", "Booking must close before the session ends.")
+        elif "booking_opens_at" not in self.errors and "booking_closes_at" not in self.errors:
+            try:
+                services.check_booking_dates(
+                    opens=cleaned.get("booking_opens_at"), closes=closes, starts=starts or self.instance.starts_at
+                )
+            except Refused as refused:
+                add_to_form(self, refused)
+        if not self.errors and not cleaned.get("save_anyway"):
+            # Dates being set now only: the dates already saved were checked when they were set.
+            warnings = services.session_date_warnings(
+                starts=starts if "starts_at" in self.changed_data else None,
+                closes=closes if "booking_closes_at" in self.changed_data else None,
+            )
+            if warnings:
+                self.add_error(
+                    "save_anyway", [*warnings, "Check the dates, or tick “Save anyway” to save them as they are."]
+                )
         capacity = cleaned.get("capacity")
         if self.instance.pk and capacity is not None:
             # Asked here for a message beside the field; the service asks again under the session's lock.

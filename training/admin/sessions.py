@@ -12,6 +12,7 @@ from lscb_portal.core.history import HistoryAdmin
 
 from .. import exports, services
 from ..models import Booking, Session, SessionPart, SessionStatus
+from .cancelling import CancelSessionView
 from .documents import SessionDocumentsView
 from .filters import PlacesFilter, WhenFilter
 from .forms import AttendeesEmailForm, SessionAdminForm, SessionPartFormSet
@@ -49,7 +50,7 @@ class BookingInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(RegisterView, SessionDocumentsView, ReportViews, HistoryAdmin):
+class SessionAdmin(CancelSessionView, RegisterView, SessionDocumentsView, ReportViews, HistoryAdmin):
     form = SessionAdminForm
     list_display = [
         "__str__",
@@ -80,14 +81,22 @@ class SessionAdmin(RegisterView, SessionDocumentsView, ReportViews, HistoryAdmin
         ("Where", {"fields": ["venue_name", "venue_address", "venue_postcode", "access_notes", "joining_url"]}),
         (
             "Places and booking",
-            {"fields": ["capacity", "places_per_organisation", "booking_opens_at", "booking_closes_at"]},
+            {
+                "fields": [
+                    "capacity",
+                    "places_per_organisation",
+                    "booking_opens_at",
+                    "booking_closes_at",
+                    "save_anyway",
+                ]
+            },
         ),
-        ("Status", {"fields": ["status", "cancelled_reason"]}),
+        ("Status", {"fields": ["status", "cancelled_reason", "cancel_link"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Cancelling is an action (it cancels the bookings and emails delegates), not a field edit.
-        fields = ["status"] if obj is None or obj.status == SessionStatus.SCHEDULED else ["status", "cancelled_reason"]
+        # Cancelling is a page of its own (it asks why, cancels the bookings and emails everyone), not a field edit.
+        fields = ["status", "cancelled_reason", "cancel_link"]
         # A new session is given its first date here; from then on its dates are edited below, and its
         # start and end are the span of them.
         span = [] if obj is None else ["starts_at", "ends_at"]
@@ -108,6 +117,13 @@ class SessionAdmin(RegisterView, SessionDocumentsView, ReportViews, HistoryAdmin
         # The admin's log reads what the formset saved; the dates' own history says what changed.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         return None
+
+    @admin.display(description="cancel")
+    def cancel_link(self, obj) -> str:
+        if obj is None or obj.pk is None or obj.status != SessionStatus.SCHEDULED:
+            return "-"
+        url = reverse("admin:training_session_cancel", args=[obj.pk])
+        return format_html('<a href="{}">Cancel this session…</a> (asks why, then emails everyone)', url)
 
     @admin.display(description="register")
     def register_link(self, obj) -> str:
@@ -207,6 +223,12 @@ class SessionAdmin(RegisterView, SessionDocumentsView, ReportViews, HistoryAdmin
 
     @admin.display(description="left")
     def places_left(self, obj) -> str:
+        # A session that takes no more bookings has no places left to offer, whatever its count says.
+        state = services.booking_state(obj, timezone.now())
+        if state == services.BookingState.CANCELLED:
+            return "Cancelled"
+        if state in (services.BookingState.CLOSED, services.BookingState.PAST):
+            return "Booking closed"
         left = obj.places_remaining()
         return "Full" if left == 0 else str(left)
 
@@ -233,13 +255,6 @@ class SessionAdmin(RegisterView, SessionDocumentsView, ReportViews, HistoryAdmin
                 session=obj, parts=[services.PartDates(starts_at=obj.starts_at, ends_at=obj.ends_at)]
             )
 
-    @admin.action(description="Cancel the selected sessions and email everyone booked", permissions=["change"])
+    @admin.action(description="Cancel the selected sessions (asks why, then emails everyone)", permissions=["change"])
     def cancel_sessions(self, request, queryset):
-        sessions = 0
-        bookings = 0
-        for session in queryset.filter(status=SessionStatus.SCHEDULED):
-            bookings += services.session_cancel(session=session, reason="")
-            sessions += 1
-        self.message_user(
-            request, f"Cancelled {sessions} session(s); {bookings} delegate(s) emailed.", messages.SUCCESS
-        )
+        return self._cancel_page(request, queryset, action="cancel_sessions")

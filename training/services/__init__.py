@@ -31,7 +31,17 @@ from .organisations import organisation_for_name, organisation_merge
 from .reminders import reminders_send
 from .retention import needs_delete_expired
 from .rules import CANCELLABLE, BookingState, CancelState, booking_state, cancel_state, check_bookable, check_capacity
-from .sessions import PartDates, attendees_email, check_parts, session_cancel, session_parts_set, session_set_capacity
+from .sessions import (
+    PartDates,
+    attendees_email,
+    check_booking_dates,
+    check_cancel_reason,
+    check_parts,
+    session_cancel,
+    session_date_warnings,
+    session_parts_set,
+    session_set_capacity,
+)
 from .waitinglist import holds_expire, offer_accept, offer_decline, waiting_place_offer_now
 
 __all__ = [
@@ -62,6 +72,8 @@ __all__ = [
     "charges_mark_invoiced",
     "check_parts",
     "check_bookable",
+    "check_booking_dates",
+    "check_cancel_reason",
     "check_capacity",
     "check_details_change",
     "evaluation_submit",
@@ -76,6 +88,7 @@ __all__ = [
     "places_alert_send",
     "reminders_send",
     "session_cancel",
+    "session_date_warnings",
     "session_parts_set",
     "session_set_capacity",
     "status_from_marks",

@@ -42,6 +42,37 @@ def check_parts(parts: Sequence[PartDates]) -> list[PartDates]:
     return ordered
 
 
+def check_booking_dates(
+    *, opens: datetime.datetime | None, closes: datetime.datetime | None, starts: datetime.datetime | None
+) -> None:
+    """Refuse booking dates out of order: booking opens before it closes, and closes before the session starts."""
+    if opens and closes and opens >= closes:
+        raise Refused("Booking must open before it closes.", field="booking_opens_at")
+    if closes and starts and closes > starts:
+        raise Refused("Booking must close before the session starts.", field="booking_closes_at")
+
+
+def session_date_warnings(
+    *,
+    starts: datetime.datetime | None = None,
+    closes: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> list[str]:
+    """What is unusual about dates being set (a weekend, a date already past): saved only once someone confirms.
+    Pass only the dates being set now; dates already saved were confirmed when they were set."""
+    now = now or timezone.now()
+    warnings = []
+    if starts:
+        local = timezone.localtime(starts)
+        if local.weekday() >= 5:
+            warnings.append(f"The session starts on a {local:%A} ({local:%-d %B %Y}).")
+        if starts <= now:
+            warnings.append(f"The session starts in the past ({local:%-d %B %Y}).")
+    if closes and closes <= now:
+        warnings.append(f"Booking closes in the past ({timezone.localtime(closes):%-d %B %Y at %H:%M}).")
+    return warnings
+
+
 @transaction.atomic
 def session_parts_set(*, session: Session, parts: Sequence[PartDates]) -> Session:
     """Set the dates a session runs on: one part for a one-day session, several for a course over several dates.
@@ -95,9 +126,23 @@ def session_set_capacity(*, session: Session, capacity: int, now: datetime.datet
 
 
 @transaction.atomic
-def session_cancel(*, session: Session, reason: str = "", now: datetime.datetime | None = None) -> int:
-    """The board cancels a session: every live booking is cancelled and its holder emailed. Returns how many."""
+def check_cancel_reason(reason: str) -> str:
+    """The reason a session is cancelled, as delegates will read it; refused when blank or too long."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise Refused("Enter why the session is cancelled: everyone booked or waiting is told.", field="reason")
+    limit = Session._meta.get_field("cancelled_reason").max_length
+    if len(reason) > limit:
+        raise Refused(f"The reason must be {limit} characters or fewer.", field="reason")
+    return reason
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, reason: str, now: datetime.datetime | None = None) -> int:
+    """The board cancels a session, saying why: every live booking (places held and the waiting list) is cancelled
+    and its holder emailed the reason. Returns how many were emailed."""
     now = now or timezone.now()
+    reason = check_cancel_reason(reason)
     session = locking.locked_session(session.pk)
     if session.status == SessionStatus.CANCELLED:
         return 0
@@ -108,8 +153,9 @@ def session_cancel(*, session: Session, reason: str = "", now: datetime.datetime
     bookings = list(session.bookings.filter(status__in=CANCELLABLE).select_related("organisation"))
     for booking in bookings:
         booking.session = session
+        waiting = booking.status == BookingStatus.WAITING
         end_booking(booking, EndReason.SESSION_CANCELLED, now, "Session cancelled by the board")
-        emails.session_cancelled(booking, session)
+        emails.session_cancelled(booking, session, waiting=waiting)
     return len(bookings)
 
 
