@@ -183,9 +183,34 @@ def test_a_session_with_bookings_cannot_be_deleted(client, superuser):
         "/admin/training/session/abc/change/",
         "/admin/training/booking/99999999/change/",
         "/admin/training/booking/99999999/delete/",
+        "/admin/training/session/99999999/cancel/",
+        "/admin/training/session/99999999999999999999/cancel/",
+        "/admin/training/session/99999999999999999999/register/",
+        "/admin/training/session/99999999/register.pdf",
+        "/admin/training/session/99999999/sign-in-sheet.pdf",
+        "/admin/training/session/report/99999999999999999999/",
     ],
 )
 def test_out_of_range_admin_addresses_answer_not_found_or_a_message(client, administrator, url):
     response = client.get(url)
 
     assert response.status_code in (302, 403, 404), response.status_code
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?date=abc", "?date=-1", "?date=99999999999999999999", "?date=%00", "?date=<script>"],
+)
+def test_hostile_register_parameters_show_the_register(client, administrator, query):
+    session = SessionFactory()
+
+    assert client.get(f"/admin/training/session/{session.pk}/register/{query}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["?places=bogus", "?when=<script>", "?places=available&when=past", "?status=nope", "?course__id__exact=x"]
+)
+def test_hostile_session_list_parameters_never_fail(client, administrator, query):
+    SessionFactory()
+
+    assert client.get(f"/admin/training/session/{query}").status_code in (200, 302)
