@@ -214,3 +214,22 @@ def test_the_list_marks_closed_and_cancelled_sessions_and_the_places_filter_leav
     assert '<td class="field-places_left">5</td>' in html
     response = client.get("/admin/training/session/", {"places": "available"})
     assert [session.pk for session in response.context["cl"].result_list] == [open_.pk]
+
+
+def test_the_cancel_page_for_many_sessions_has_a_fixed_query_count(
+    client, administrator, django_assert_max_num_queries
+):
+    sessions = [SessionFactory() for _ in range(12)]
+    for session in sessions:
+        BookingFactory(session=session)
+        BookingFactory(session=session, status=BookingStatus.WAITING)
+
+    # The login session, user and permissions, the action's queryset, the page's one list and its count.
+    with django_assert_max_num_queries(13):
+        response = client.post(
+            "/admin/training/session/",
+            {"action": "cancel_sessions", "_selected_action": [session.pk for session in sessions]},
+        )
+
+    assert response.status_code == 200
+    assert response.content.decode().count("1 delegate and 1 person on the waiting list") == 12
