@@ -10,6 +10,7 @@ from lscb_portal.core.errors import Refused
 from lscb_portal.core.history import HistoryAdmin
 
 from . import services
+from .admin_forms import ChapterTextForm
 from .models import (
     Amendment,
     Chapter,
@@ -248,6 +249,7 @@ class UpdateRoundAdmin(HistoryAdmin):
 
 @admin.register(ChapterVersion)
 class ChapterVersionAdmin(HistoryAdmin):
+    form = ChapterTextForm
     list_display = ["title", "chapter", "update_round", "number", "status", "is_live"]
     list_filter = [("update_round__published_at", admin.EmptyFieldListFilter), "update_round", "status"]
     list_select_related = ["chapter", "update_round"]

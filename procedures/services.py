@@ -2,15 +2,18 @@
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from lscb_portal.core import codes
 from lscb_portal.core.errors import Refused
 
 from .models import (
     KINDS_WITH_TEXT,
+    RESERVED_SLUGS,
     Amendment,
     AmendmentKind,
     Chapter,
@@ -18,6 +21,7 @@ from .models import (
     ChapterVersion,
     Manual,
     UpdateRound,
+    validate_chapter_slug,
 )
 
 UPDATES_LIST = "procedures.updates"
@@ -25,6 +29,63 @@ UPDATES_LIST = "procedures.updates"
 
 def new_print_code() -> str:
     return codes.new_code(taken=lambda code: ChapterVersion.objects.filter(print_code=code).exists())
+
+
+NO_ADDRESS = "Enter the last part of the chapter’s web address, for example “sexual-abuse”."
+
+
+def _address_clashes(update_round: UpdateRound, slugs: dict[str, int | None], *, in_round: bool = True) -> dict:
+    """For each address in ``slugs`` (address: the chapter that would take it) that another chapter holds,
+    why it cannot be used: another chapter's address now, an earlier address that still redirects to
+    another chapter, or (with ``in_round``) another chapter's text in the same round. Three queries."""
+    clashes: dict[str, str] = {}
+    if not slugs:
+        return clashes
+    for slug, chapter_id, title in Chapter.objects.filter(slug__in=slugs).values_list("slug", "pk", "title"):
+        if slugs[slug] != chapter_id:
+            clashes[slug] = f"The web address “{slug}” belongs to “{title}”. Choose another."
+    earlier = ChapterVersion.objects.published().filter(slug__in=slugs).order_by("chapter__title")
+    for slug, chapter_id, title in earlier.values_list("slug", "chapter_id", "chapter__title"):
+        if slugs[slug] != chapter_id:
+            clashes.setdefault(
+                slug, f"The web address “{slug}” was used by “{title}” and still leads there. Choose another."
+            )
+    if in_round:
+        drafts = ChapterVersion.objects.filter(update_round=update_round, slug__in=slugs).order_by()
+        for slug, chapter_id in drafts.values_list("slug", "chapter_id"):
+            if slugs[slug] != chapter_id:
+                clashes.setdefault(
+                    slug, f"Another chapter in this round uses the web address “{slug}”. Choose another."
+                )
+    return clashes
+
+
+def check_address(*, update_round: UpdateRound, chapter: Chapter | None, slug: str) -> None:
+    """Refuse (beside the ``slug`` field) an address that publishing the round would refuse.
+
+    ``chapter`` is None for a chapter not created yet. Called when a chapter's text is saved, so the editor
+    hears of a clash at once rather than on publication day.
+    """
+    if not slug:
+        raise Refused(NO_ADDRESS, field="slug")
+    try:
+        validate_chapter_slug(slug)
+    except ValidationError as error:
+        raise Refused(error.messages, field="slug") from error
+    clash = _address_clashes(update_round, {slug: chapter.pk if chapter else None}).get(slug)
+    if clash:
+        raise Refused(clash, field="slug")
+
+
+def free_address(*, title: str, update_round: UpdateRound, chapter: Chapter | None = None) -> str:
+    """An address made from ``title`` that no other chapter holds (``neglect``, else ``neglect-2``, …)."""
+    base = slugify(title)[:190].strip("-") or "chapter"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-chapter"
+    candidate, number = base, 2
+    while _address_clashes(update_round, {candidate: chapter.pk if chapter else None}):
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
 
 
 @transaction.atomic
@@ -42,7 +103,8 @@ def draft_start(*, chapter: Chapter, update_round: UpdateRound) -> ChapterVersio
             setattr(version, field, getattr(source, field))
     else:
         version.title = chapter.title
-    version.full_clean(exclude=["slug"] if not version.slug else None)
+        version.slug = free_address(title=chapter.title, update_round=update_round, chapter=chapter)
+    version.full_clean()
     version.save()
     return version
 
@@ -81,22 +143,13 @@ def _validate(update_round: UpdateRound, at: datetime, amendments: list[Amendmen
             errors.append(f"“{name}” is marked as renamed but its title has not changed.")
         if amendment.kind in (AmendmentKind.UPDATED, AmendmentKind.REVIEWED, AmendmentKind.ARCHIVED) and retitled:
             errors.append(f"“{name}” has a new title (“{version.title}”): mark the amendment as renamed.")
+        if not version.slug:
+            errors.append(f"“{version.title}” has no web address: enter the last part of its address on its text.")
+            continue
         if version.slug in slugs:
             errors.append(f"Two chapters in this round use the web address “{version.slug}”.")
         slugs[version.slug] = chapter.pk
-    if slugs:
-        clashes = (
-            Chapter.objects.filter(slug__in=slugs)
-            .values_list("slug", "pk", "title")
-            .union(
-                ChapterVersion.objects.published()
-                .filter(slug__in=slugs)
-                .values_list("slug", "chapter_id", "chapter__title")
-            )
-        )
-        for slug, chapter_id, title in clashes:
-            if slugs[slug] != chapter_id:
-                errors.append(f"The web address “{slug}” belongs to “{title}”. Choose another.")
+    errors.extend(_address_clashes(update_round, slugs, in_round=False).values())
     return errors
 
 
