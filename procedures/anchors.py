@@ -20,6 +20,9 @@ _HEADING = re.compile(r"<h([2-4])([^>]*)>(.*?)</h\1>", re.S | re.I)
 _ID = re.compile(r"""\sid\s*=\s*(["'])(.*?)\1""", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
+# A section number the editor typed (or pasted from Word): "1. Purpose", "3.2 Who to tell", "1) Scope".
+# Up to three digits, so that a year ("1984 and after") is not taken for one.
+_TYPED_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?\s+\S")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,11 @@ class Heading:
     text: str
     anchor: str
     number: str  # "3", "3.2", "3.2.1"
+
+    @property
+    def number_shown(self) -> str:
+        """The number to print before the heading: none when the editor typed one into it."""
+        return "" if _TYPED_NUMBER.match(self.text) else self.number
 
 
 def _text(fragment: str) -> str:
@@ -104,11 +112,14 @@ def add_heading_anchors(html: str, *, previous: str = "") -> str:
 
 
 def number_headings(html: str) -> str:
-    """The body for display: each heading starts with its section number ("3.2")."""
-    numbers = iter(heading.number for heading in headings(html))
+    """The body for display: each heading starts with its section number ("3.2"), unless one was typed."""
+    numbers = iter(heading.number_shown for heading in headings(html))
 
     def replace(match: re.Match) -> str:
         level, attributes, inner = match.groups()
-        return f'<h{level}{attributes}><span class="lscb-section-number">{next(numbers)}</span> {inner}</h{level}>'
+        number = next(numbers)
+        if not number:
+            return match.group(0)
+        return f'<h{level}{attributes}><span class="lscb-section-number">{number}</span> {inner}</h{level}>'
 
     return _HEADING.sub(replace, html or "")

@@ -56,7 +56,11 @@ class ChapterSource(SearchSource):
         if section is None:
             return result
         return replace(
-            result, url=f"{result.url}#{section.anchor}", context=f"section {section.number} {section.text}"
+            result,
+            url=f"{result.url}#{section.anchor}",
+            context=f"section {section.number_shown} {section.text}"
+            if section.number_shown
+            else f"section {section.text}",
         )
 
 

@@ -43,3 +43,26 @@ def test_anchors_survive_a_new_version_that_inserts_a_section():
     now = {heading.text: heading.anchor for heading in headings(chapter.current_version.body)}
     assert now["Signs"] == linked["Signs"] == "signs"
     assert now["Actions"] == linked["Actions"]
+
+
+@pytest.mark.parametrize("typed", ["1. Purpose", "1 Purpose", "3.2 Who to tell", "12.2. Referral", "1) Purpose"])
+def test_a_number_typed_in_a_heading_is_not_numbered_again(typed):
+    html = number_headings(f'<h2 id="a">{typed}</h2><p>Text</p>')
+    assert 'class="lscb-section-number"' not in html
+    assert f">{typed}</h2>" in html
+    assert headings(html)[0].number_shown == ""
+
+
+def test_headings_without_typed_numbers_are_still_numbered():
+    html = number_headings('<h2 id="a">Purpose</h2><h2 id="b">1984 and after</h2>')
+    assert '<span class="lscb-section-number">1</span> Purpose' in html
+    assert '<span class="lscb-section-number">2</span> 1984 and after' in html
+
+
+@pytest.mark.django_db
+def test_the_chapter_page_and_its_contents_show_a_typed_number_once(client):
+    publish_new_chapter(title="Neglect", slug="neglect", body="<h2>1. Purpose</h2><h2>2. Scope</h2><p>Text</p>")
+    html = client.get("/procedures/neglect/").content.decode()
+    assert "1. Purpose" in html
+    assert "1</span> 1. Purpose" not in html
+    assert ">1 1. Purpose" not in html
