@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from solo.models import SingletonModel
 
@@ -157,6 +158,15 @@ class UpdateRound(models.Model):
         blank=True, help_text="Optional. A sentence or two shown above this round's amendments."
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    slug = models.SlugField(
+        "web address",
+        max_length=130,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Made from the title when the round is published; it never changes after that.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -169,11 +179,30 @@ class UpdateRound(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A published round's address is its day and a slug of its title at publication; kept thereafter,
+        # so a later change of title, or another round published the same day, never moves it.
+        if self.published_at is not None and not self.slug:
+            self.slug = self._free_slug()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        """The round's own page, addressed by its publication date, which never changes once published."""
-        if self.published_at is None:
+        """The round's own page: its publication day and its own slug, which never change once published."""
+        if self.published_at is None or not self.slug:
             return reverse("procedures:amendments")
-        return reverse("procedures:round", kwargs={"day": timezone.localdate(self.published_at)})
+        return reverse("procedures:round", kwargs={"day": timezone.localdate(self.published_at), "slug": self.slug})
+
+    def _free_slug(self) -> str:
+        base = slugify(self.title)[:120].strip("-") or "update"
+        taken = set(
+            UpdateRound.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True)
+        )
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        return candidate
 
     @property
     def is_published(self) -> bool:

@@ -95,16 +95,18 @@ def earlier_rounds():
         UpdateRound.objects.published()
         .order_by("-published_at", "-pk")
         .annotate(amendment_count=Count("amendments"))
-        .only("title", "published_at")[ROUNDS_IN_FULL:]
+        .only("title", "slug", "published_at")[ROUNDS_IN_FULL:]
     )
 
 
-def rounds_published_on(day: date) -> list[tuple[UpdateRound, list[AmendmentGroup]]]:
-    """The rounds published on ``day`` (a date in the board's time zone; almost always one), with their
-    amendments grouped: the page each round's permanent address shows."""
+def rounds_published_on(day: date, *, slug: str | None = None) -> list[tuple[UpdateRound, list[AmendmentGroup]]]:
+    """The rounds published on ``day`` (a date in the board's time zone; almost always one), or the one
+    with ``slug``, with their amendments grouped: what a round's own page shows."""
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
     rounds = published_rounds().filter(published_at__gte=start, published_at__lt=end).order_by("published_at", "pk")
+    if slug is not None:
+        rounds = rounds.filter(slug=slug)
     return [(update_round, group_amendments(update_round.amendments.all())) for update_round in rounds]
 
 

@@ -202,11 +202,23 @@ def earlier_rounds(request):
 
 
 @require_safe
-def round_view(request, day):
-    """One round's amendments, at an address made of its publication date."""
+def rounds_on_day(request, day):
+    """The address rounds had before each had its own: one round's page redirects to its own address;
+    several rounds published that day are listed, each linking to its own page."""
     rounds = selectors.rounds_published_on(day)
     if not rounds:
         raise Http404("No update round was published on this date.")
+    if len(rounds) == 1:
+        return redirect(rounds[0][0].get_absolute_url(), permanent=True)
+    return render(request, "procedures/round.html", {"day": day, "rounds": rounds, "several": True})
+
+
+@require_safe
+def round_view(request, day, slug):
+    """One round's amendments, at its own address: its publication day and its slug."""
+    rounds = selectors.rounds_published_on(day, slug=slug)
+    if not rounds:
+        raise Http404("No update round has this address.")
     return render(request, "procedures/round.html", {"day": day, "rounds": rounds})
 
 

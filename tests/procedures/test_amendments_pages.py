@@ -86,7 +86,7 @@ def test_every_earlier_round_is_listed_on_its_own_page(client, chapters, django_
 def test_a_round_has_a_page_at_its_publication_date(client, chapters, django_assert_max_num_queries):
     update_round = add_rounds(chapters, 1)[0]
     url = update_round.get_absolute_url()
-    assert url == "/procedures/amendments/2010-03-01/"
+    assert url == "/procedures/amendments/2010-03-01/round-001-update/"
 
     with django_assert_max_num_queries(4):
         response = client.get(url)
@@ -114,8 +114,9 @@ def test_the_date_is_the_boards_local_date(client, chapters):
         title="April 2018 update", published_at=datetime(2018, 3, 31, 23, 30, tzinfo=UTC)
     )
     AmendmentFactory(update_round=update_round, chapter=chapters[0], details="A link to the toolkit was added.")
-    assert update_round.get_absolute_url() == "/procedures/amendments/2018-04-01/"
-    assert "A link to the toolkit was added." in client.get("/procedures/amendments/2018-04-01/").content.decode()
+    assert update_round.get_absolute_url() == "/procedures/amendments/2018-04-01/april-2018-update/"
+    assert "A link to the toolkit was added." in client.get(update_round.get_absolute_url()).content.decode()
+    assert client.get("/procedures/amendments/2018-04-01/").status_code == 301
     assert client.get("/procedures/amendments/2018-03-31/").status_code == 404
 
 
