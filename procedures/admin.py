@@ -1,16 +1,19 @@
 """The procedures back office: editors prepare a round's texts and amendment notes, then publish it."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from solo.admin import SingletonModelAdmin
 
-from lscb_portal.core.errors import Refused
 from lscb_portal.core.history import HistoryAdmin
+from lscb_portal.core.links import absolute_url
 
-from . import services
-from .admin_forms import ChapterTextForm
+from . import round_views, services
+from .admin_forms import AmendmentCorrectionForm, ChapterTextForm, RoundLineForm, RoundLineFormSet
 from .models import (
     Amendment,
     Chapter,
@@ -140,53 +143,83 @@ class ChapterAdmin(HistoryAdmin):
         )
 
 
-class AmendmentInline(admin.TabularInline):
+class ChapterChooser(AutocompleteSelect):
+    """The chapter chooser of a new row. A value that is no chapter's number (a hand-made request) is shown as
+    no choice, beside the form's own "select a valid choice", instead of failing to draw the page."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [item for item in value if str(item).isdigit() and len(str(item)) < 12], attr)
+
+
+class RoundLineInline(admin.StackedInline):
+    """The chapters the round touches, as rows that open and close: what happens to each, its details of amends
+    and its text in the round, edited here (``admin_forms.RoundLineForm`` asks the services at save)."""
+
     model = Amendment
-    extra = 1
-    fields = ["position", "chapter", "kind", "details", "sections_affected", "major", "previous_title"]
-    readonly_fields = ["previous_title"]
-    autocomplete_fields = ["chapter"]
-
-    def _editable(self, obj):
-        return obj is None or not obj.is_published
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
-
-
-class ChapterVersionInline(admin.TabularInline):
-    model = ChapterVersion
+    form = RoundLineForm
+    formset = RoundLineFormSet
+    template = "admin/procedures/updateround/round_lines.html"
     extra = 0
-    fields = ["title", "chapter", "status", "number"]
-    readonly_fields = fields
-    show_change_link = True
-    verbose_name = "chapter text in this round"
-    verbose_name_plural = "chapter texts in this round (add them under Chapter versions)"
+    autocomplete_fields = ["chapter"]
+    verbose_name = "chapter in this round"
+    verbose_name_plural = "chapters in this round"
+    fields = [
+        "kind",
+        "chapter",
+        "section",
+        "details",
+        "sections_affected",
+        "major",
+        "position",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "key_words",
+    ]
+    ordering = ["position", "pk"]
+
+    @property
+    def media(self):
+        return super().media + forms.Media(css={"all": ["css/composer.css"]})
+
+    def _published(self, obj) -> bool:
+        return obj is not None and obj.is_published
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "chapter":
+            kwargs["widget"] = ChapterChooser(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if self._published(obj):
+            kwargs["form"] = AmendmentCorrectionForm
+            kwargs["fields"] = ["details", "sections_affected"]
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["details", "sections_affected"] if self._published(obj) else self.fields
 
     def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+        # Lines are added to a saved, unpublished round (a new round is saved first).
+        return obj is not None and not obj.is_published and super().has_add_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return not self._published(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(UpdateRound)
 class UpdateRoundAdmin(HistoryAdmin):
+    """The round composer: one page to pick the chapters a round touches, edit each text and its details of
+    amends, preview what readers will see and publish through a confirmation page."""
+
     list_display = ["title", "state", "published_at", "amendment_count", "major_count", "text_count"]
     list_filter = [("published_at", admin.EmptyFieldListFilter)]
     search_fields = ["title"]
-    inlines = [AmendmentInline, ChapterVersionInline]
-    readonly_fields = ["published_at", "add_text_link"]
-    fields = ["title", "introduction", "published_at", "add_text_link"]
+    inlines = [RoundLineInline]
+    change_form_template = "admin/procedures/updateround/change_form.html"
+    readonly_fields = ["state", "published_at", "public_page"]
+    fields = ["title", "introduction", "state", "published_at", "public_page"]
     actions = ["publish"]
 
     def get_queryset(self, request):
@@ -200,19 +233,32 @@ class UpdateRoundAdmin(HistoryAdmin):
             )
         )
 
-    def has_change_permission(self, request, obj=None):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.is_published:
-            return False  # a published round is the record of what went live
-        return super().has_change_permission(request, obj)
+            fields += ["title", "introduction"]  # the record of what went live; only details are corrected
+        return fields
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_published:
             return False
         return super().has_delete_permission(request, obj)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new round goes on to its own page, where its chapters are picked.
+        return HttpResponseRedirect(reverse("admin:procedures_updateround_change", args=[obj.pk]))
+
     @admin.display(description="state", ordering="published_at")
     def state(self, obj):
+        if obj is None or obj.pk is None:
+            return "Draft – not visible to the public"
         return "Published" if obj.is_published else "Draft – not visible to the public"
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        if obj is None or not obj.is_published:
+            return "Made when the round is published."
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), absolute_url(obj))
 
     @admin.display(description="amendments", ordering="amendments_total")
     def amendment_count(self, obj):
@@ -226,25 +272,31 @@ class UpdateRoundAdmin(HistoryAdmin):
     def text_count(self, obj):
         return obj.texts_total
 
-    @admin.display(description="chapter texts")
-    def add_text_link(self, obj):
-        if obj is None or obj.pk is None:
-            return "Save the round first, then add the chapters' new texts."
-        if obj.is_published:
-            return "Published texts cannot be changed."
-        url = reverse("admin:procedures_chapterversion_add") + f"?update_round={obj.pk}"
-        return format_html('<a href="{}">Add a chapter text to this round</a>', url)
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(
+                lambda request, *args, **kwargs: function(self, request, *args, **kwargs)
+            )
 
-    @admin.action(description="Publish the selected update rounds now", permissions=["change"])
+        return [
+            path("<path:object_id>/publish/", view(round_views.publish), name="procedures_updateround_publish"),
+            path("<path:object_id>/preview/", view(round_views.preview_round), name="procedures_updateround_preview"),
+            path(
+                "<path:object_id>/preview/<int:chapter_id>/",
+                view(round_views.preview_chapter),
+                name="procedures_updateround_preview_chapter",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Publish…", permissions=["change"])
     def publish(self, request, queryset):
-        for update_round in queryset.order_by("created_at"):
-            try:
-                services.round_publish(update_round=update_round)
-            except Refused as error:
-                problems = "; ".join(error.messages)
-                self.message_user(request, f"“{update_round}” was not published: {problems}", messages.ERROR)
-            else:
-                self.message_user(request, f"“{update_round}” is published.", messages.SUCCESS)
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Select one round: each is published from its own confirmation page.", messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:procedures_updateround_publish", args=[queryset.get().pk]))
 
 
 @admin.register(ChapterVersion)

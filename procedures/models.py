@@ -183,7 +183,7 @@ class UpdateRound(models.Model):
         # A published round's address is its day and a slug of its title at publication; kept thereafter,
         # so a later change of title, or another round published the same day, never moves it.
         if self.published_at is not None and not self.slug:
-            self.slug = self._free_slug()
+            self.slug = self.free_slug()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
@@ -194,7 +194,8 @@ class UpdateRound(models.Model):
             return reverse("procedures:amendments")
         return reverse("procedures:round", kwargs={"day": timezone.localdate(self.published_at), "slug": self.slug})
 
-    def _free_slug(self) -> str:
+    def free_slug(self) -> str:
+        """The address the round takes when published: a slug of its title no other round has."""
         base = slugify(self.title)[:120].strip("-") or "update"
         taken = set(
             UpdateRound.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True)

@@ -271,3 +271,44 @@ def version_as_at(chapter: Chapter, day) -> ChapterVersion | None:
     """The version of the chapter in force at the end of ``day`` (a date), or None if not yet published."""
     end_of_day = timezone.make_aware(datetime.combine(day, time.max))
     return ChapterVersion.objects.in_force(end_of_day).filter(chapter=chapter).select_related("update_round").first()
+
+
+# ------------------------------------------------------------------ previews of an unpublished round
+
+
+@dataclass(frozen=True)
+class RoundPreview:
+    update_round: UpdateRound  # with the publication time and address it would have now
+    amendments: list[Amendment]  # each chapter as the round would leave it (title, address, status)
+    texts: dict[int, ChapterVersion]  # the round's texts by chapter
+    groups: list[AmendmentGroup]
+
+
+def round_preview(update_round: UpdateRound) -> RoundPreview:
+    """The round as readers would see it if it were published now: its amendments tables with each chapter's
+    new title and address, and each chapter's text. Two queries. Nothing is saved."""
+    now = timezone.now()
+    texts = {version.chapter_id: version for version in update_round.versions.all()}
+    amendments = list(
+        update_round.amendments.select_related("chapter__section", "chapter__current_version").order_by(
+            "position", "id"
+        )
+    )
+    if not update_round.is_published:
+        update_round.published_at = now
+        update_round.slug = update_round.slug or update_round.free_slug()
+    for amendment in amendments:
+        chapter, text = amendment.chapter, texts.get(amendment.chapter_id)
+        amendment.update_round = update_round
+        if amendment.kind != AmendmentKind.NEW:
+            amendment.previous_title = chapter.title
+        if text is not None:
+            chapter.title, chapter.slug = text.title, text.slug or chapter.slug
+        if amendment.kind == AmendmentKind.ARCHIVED:
+            chapter.status = ChapterStatus.ARCHIVED
+        elif chapter.status == ChapterStatus.DRAFT:
+            chapter.status = ChapterStatus.CURRENT
+        chapter.updated_at = now
+    return RoundPreview(
+        update_round=update_round, amendments=amendments, texts=texts, groups=group_amendments(amendments)
+    )

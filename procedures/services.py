@@ -1,10 +1,11 @@
 """Writes that keep the manual's rules. Views, admin actions and demo data call these."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -109,6 +110,26 @@ def draft_start(*, chapter: Chapter, update_round: UpdateRound) -> ChapterVersio
     return version
 
 
+def _line_problems(kind: str, chapter: Chapter | None, title: str | None) -> list[tuple[str, str]]:
+    """What is wrong with one line of a round (kind, chapter, the title of its new text or None), as (the form
+    field it belongs to, message): checked when the line is saved and again when the round is published."""
+    problems = []
+    name = chapter.title if chapter is not None else title
+    published = chapter is not None and chapter.status != ChapterStatus.DRAFT
+    if kind == AmendmentKind.NEW and published:
+        problems.append(("kind", f"“{name}” is already published, so it cannot be a new chapter."))
+    if kind != AmendmentKind.NEW and not published:
+        problems.append(("kind", f"“{name or 'This chapter'}” has never been published: mark it as a new chapter."))
+    if kind == AmendmentKind.ARCHIVED and published and chapter.status != ChapterStatus.CURRENT:
+        problems.append(("kind", f"“{name}” is not current, so it cannot be archived."))
+    retitled = published and title is not None and title != chapter.title
+    if kind == AmendmentKind.RENAMED and published and title is not None and not retitled:
+        problems.append(("title", f"“{name}” is marked as renamed but its title has not changed."))
+    if kind in (AmendmentKind.UPDATED, AmendmentKind.REVIEWED, AmendmentKind.ARCHIVED) and retitled:
+        problems.append(("title", f"“{name}” has a new title (“{title}”): mark the amendment as renamed."))
+    return problems
+
+
 def _validate(update_round: UpdateRound, at: datetime, amendments: list[Amendment], versions: dict) -> list[str]:
     errors: list[str] = []
     if at > timezone.now() + timedelta(minutes=1):
@@ -127,22 +148,14 @@ def _validate(update_round: UpdateRound, at: datetime, amendments: list[Amendmen
         chapter, version, name = amendment.chapter, versions.get(amendment.chapter_id), amendment.chapter.title
         if amendment.kind in KINDS_WITH_TEXT and version is None:
             errors.append(f"“{name}”: add the chapter's new text to this round ({amendment.get_kind_display()}).")
-        if amendment.kind == AmendmentKind.NEW and chapter.status != ChapterStatus.DRAFT:
-            errors.append(f"“{name}” is already published, so it cannot be a new chapter.")
-        if amendment.kind != AmendmentKind.NEW and chapter.status == ChapterStatus.DRAFT:
-            errors.append(f"“{name}” has never been published: mark it as a new chapter.")
-        if amendment.kind == AmendmentKind.ARCHIVED and chapter.status != ChapterStatus.CURRENT:
-            errors.append(f"“{name}” is not current, so it cannot be archived.")
+        errors.extend(
+            message for _field, message in _line_problems(amendment.kind, chapter, version.title if version else None)
+        )
         if version is None:
             continue
         archived = version.status == ChapterStatus.ARCHIVED
         if archived != (amendment.kind == AmendmentKind.ARCHIVED):
             errors.append(f"“{version.title}”: only an “archived” amendment can withdraw a chapter, and it must.")
-        retitled = chapter.status != ChapterStatus.DRAFT and version.title != chapter.title
-        if amendment.kind == AmendmentKind.RENAMED and not retitled:
-            errors.append(f"“{name}” is marked as renamed but its title has not changed.")
-        if amendment.kind in (AmendmentKind.UPDATED, AmendmentKind.REVIEWED, AmendmentKind.ARCHIVED) and retitled:
-            errors.append(f"“{name}” has a new title (“{version.title}”): mark the amendment as renamed.")
         if not version.slug:
             errors.append(f"“{version.title}” has no web address: enter the last part of its address on its text.")
             continue
@@ -237,3 +250,179 @@ def _notify_subscribers(update_round: UpdateRound, amendments: list[Amendment]) 
         return round_email(update_round=update_round, amendments=listed, major_only=major_only)
 
     return notify(list_key=UPDATES_LIST, event_key=f"procedures.round:{update_round.pk}", build=build)
+
+
+# ------------------------------------------------------------------ the round composer
+
+
+@dataclass(frozen=True)
+class ChapterText:
+    """What the editor typed for a chapter's text in a round; None keeps what the draft (or the text in force)
+    already says."""
+
+    title: str | None = None
+    slug: str | None = None
+    summary: str | None = None
+    body: str | None = None
+    key_words: str | None = None
+
+
+@dataclass(frozen=True)
+class _LinePlan:
+    chapter: Chapter | None
+    draft: ChapterVersion | None
+    title: str
+    slug: str
+
+
+def _plan_line(
+    *, update_round: UpdateRound, amendment: Amendment, chapter: Chapter | None, text: ChapterText, section
+) -> _LinePlan:
+    if update_round.is_published:
+        raise Refused(f"“{update_round}” has been published: start a new update round for more changes.")
+    kind = amendment.kind
+    if chapter is None and kind != AmendmentKind.NEW:
+        raise Refused("Choose the chapter this line is about.", field="chapter")
+    if chapter is None and section is None:
+        raise Refused("Choose the section the new chapter belongs in.", field="section")
+    if chapter is not None:
+        twice = Amendment.objects.filter(update_round=update_round, chapter=chapter).exclude(pk=amendment.pk)
+        if twice.exists():
+            raise Refused(f"“{chapter.title}” is already in this round: change its line instead.", field="chapter")
+    if not (amendment.details or "").strip():
+        raise Refused(
+            "Enter the details of the amends: what changed and what practitioners should do.", field="details"
+        )
+    draft = None
+    if chapter is not None:
+        draft = ChapterVersion.objects.filter(update_round=update_round, chapter=chapter).first()
+    title = (text.title or "").strip() or (draft.title if draft else "") or (chapter.title if chapter else "")
+    if kind == AmendmentKind.RENAMED and not (text.title or "").strip():
+        raise Refused("Enter the chapter's new title.", field="title")
+    if not title:
+        raise Refused("Enter the new chapter's title.", field="title")
+    with_text = kind in KINDS_WITH_TEXT
+    if problems := _line_problems(kind, chapter, title if with_text else None):
+        field, message = problems[0]
+        raise Refused(message, field=field)
+    slug = ""
+    if with_text:
+        slug = (text.slug or "").strip()
+        old_address = chapter.slug if chapter is not None else None
+        if kind == AmendmentKind.RENAMED and (not slug or slug == old_address):
+            # A rename takes an address from the new title; the old one keeps leading to the chapter.
+            slug = free_address(title=title, update_round=update_round, chapter=chapter)
+        elif not slug and draft is not None:
+            slug = draft.slug
+        elif not slug and kind == AmendmentKind.NEW:
+            slug = free_address(title=title, update_round=update_round, chapter=chapter)
+        elif not slug:
+            slug = old_address or ""
+        check_address(update_round=update_round, chapter=chapter, slug=slug)
+    return _LinePlan(chapter=chapter, draft=draft, title=title, slug=slug)
+
+
+def round_line_check(
+    *, update_round: UpdateRound, amendment: Amendment, chapter: Chapter | None, text: ChapterText, section=None
+) -> None:
+    """Refuse, beside the field concerned, a line of a round that publishing would refuse."""
+    _plan_line(update_round=update_round, amendment=amendment, chapter=chapter, text=text, section=section)
+
+
+@transaction.atomic
+def round_line_save(
+    *, update_round: UpdateRound, amendment: Amendment, chapter: Chapter | None, text: ChapterText, section=None
+) -> Amendment:
+    """Save one line of a round from the composer: the amendment and, for new, updated and renamed chapters,
+    the chapter's text in the round (started from the text in force). A new chapter with no chapter chosen is
+    created in ``section``. A line that keeps the text in force (reviewed, withdrawn) has no text of its own:
+    publication copies the text in force for a withdrawn chapter."""
+    plan = _plan_line(update_round=update_round, amendment=amendment, chapter=chapter, text=text, section=section)
+    chapter = plan.chapter
+    if chapter is None:
+        chapter = Chapter.objects.create(section=section, title=plan.title)
+    elif chapter.status == ChapterStatus.DRAFT and chapter.title != plan.title:
+        chapter.title = plan.title  # a new chapter's working title follows its text
+        chapter.save(update_fields=["title"])
+    amendment.update_round, amendment.chapter = update_round, chapter
+    amendment.save()
+    draft = plan.draft
+    if amendment.kind not in KINDS_WITH_TEXT:
+        if draft is not None:
+            draft.delete()
+        return amendment
+    if draft is None:
+        draft = draft_start(chapter=chapter, update_round=update_round)
+    draft.title, draft.slug, draft.status = plan.title, plan.slug, ChapterStatus.CURRENT
+    for name in ("summary", "body", "key_words"):
+        if getattr(text, name) is not None:
+            setattr(draft, name, getattr(text, name))
+    draft.full_clean(exclude=["chapter", "update_round"])
+    draft.save()
+    return amendment
+
+
+@transaction.atomic
+def round_line_remove(*, amendment: Amendment) -> None:
+    """Take a chapter out of an unpublished round: its line and its text in the round."""
+    if amendment.update_round.is_published:
+        raise Refused("A published round's lines stay: correct their details instead.")
+    ChapterVersion.objects.filter(update_round_id=amendment.update_round_id, chapter_id=amendment.chapter_id).delete()
+    amendment.delete()
+
+
+@transaction.atomic
+def amendment_correct(*, amendment: Amendment, details: str, sections_affected: str) -> Amendment:
+    """Correct what a published round says about a chapter (a typo in its details of amends).
+
+    Nobody is emailed again; the history keeps what it said before.
+    """
+    if not (details or "").strip():
+        raise Refused(
+            "Enter the details of the amends: what changed and what practitioners should do.", field="details"
+        )
+    amendment.details, amendment.sections_affected = details.strip(), (sections_affected or "").strip()
+    amendment.save(update_fields=["details", "sections_affected"])
+    # The round's history says so; the amendment's own history keeps both texts.
+    update_round = amendment.update_round
+    update_round._change_reason = f"Details of amends corrected for “{amendment.chapter.title}”"[:90] + " (no emails)"
+    update_round.save(update_fields=["title"])
+    return amendment
+
+
+def round_problems(update_round: UpdateRound) -> list[str]:
+    """Everything publishing the round now would refuse (for its confirmation page); nothing is locked."""
+    amendments = list(update_round.amendments.select_related("chapter"))
+    versions = {version.chapter_id: version for version in update_round.versions.all()}
+    return _validate(update_round, timezone.now(), amendments, versions)
+
+
+@dataclass(frozen=True)
+class RoundAudience:
+    emailed: int  # subscribers emailed at once
+    weekly: int  # subscribers who see it in their weekly digest
+    major_only_skipped: int  # subscribers who asked for major changes only, and the round has none
+
+
+def round_audience(update_round: UpdateRound) -> RoundAudience:
+    """Who hears of the round when it is published (for its confirmation page). Two queries."""
+    from lscb_portal.core.models import Frequency, Subscription
+
+    has_major = update_round.amendments.filter(major=True).exists()
+    counts = {
+        (frequency, major_only): count
+        for frequency, major_only, count in Subscription.objects.filter(
+            list_key=UPDATES_LIST, subscriber__confirmed_at__isnull=False
+        )
+        .values_list("frequency", "major_only")
+        .annotate(count=Count("pk"))
+        .values_list("frequency", "major_only", "count")
+    }
+    now_all = counts.get((Frequency.IMMEDIATE, False), 0)
+    now_major = counts.get((Frequency.IMMEDIATE, True), 0)
+    weekly = counts.get((Frequency.WEEKLY, False), 0) + (counts.get((Frequency.WEEKLY, True), 0) if has_major else 0)
+    return RoundAudience(
+        emailed=now_all + (now_major if has_major else 0),
+        weekly=weekly,
+        major_only_skipped=0 if has_major else now_major + counts.get((Frequency.WEEKLY, True), 0),
+    )

@@ -38,7 +38,7 @@ def _chapter_or_redirect(request, slug: str, view_name: str):
     return chapter, None
 
 
-def _body(version, terms=None):
+def reading_text(version, terms=None):
     """The chapter's text for reading: numbered sections and, when given, glossary links."""
     html = number_headings(version.body)
     linked = []
@@ -64,7 +64,7 @@ def chapter(request, slug):
     if response:
         return response
     version = chapter.current_version
-    body, terms_used = _body(version, selectors.glossary_terms_for_linking())
+    body, terms_used = reading_text(version, selectors.glossary_terms_for_linking())
     context = {
         "chapter": chapter,
         "version": version,
@@ -130,7 +130,7 @@ def as_at(request, slug):
         day = form.cleaned_data["date"]
         version = selectors.version_as_at(chapter, day)
         if version:
-            body, _ = _body(version)
+            body, _ = reading_text(version)
     context = {
         "chapter": chapter,
         "form": form,
@@ -149,7 +149,7 @@ def print_view(request, slug):
     if response:
         return response
     version = chapter.current_version
-    body, _ = _body(version)
+    body, _ = reading_text(version)
     printed_at = timezone.now()
     context = {
         "chapter": chapter,

@@ -58,6 +58,8 @@ def test_editor_publishes_a_round_and_a_reader_follows_the_change(live_server, d
     row.locator("input.action-select").check()
     page.select_option("select[name=action]", "publish")
     page.click("button[name=index]")
+    expect(page.locator("h1")).to_contain_text("Publish “September 2026 update”")
+    page.get_by_role("button", name="Publish the round now").click()
     expect(page.locator(".messagelist")).to_contain_text("“September 2026 update” is published.")
 
     # A reader, who has no account.

@@ -43,17 +43,19 @@ def test_other_roles_cannot_reach_the_manual(client, role, model):
     assert client.get(reverse(f"admin:procedures_{model}_changelist")).status_code == 403
 
 
-def test_editor_publishes_a_round_with_the_admin_action(editor_client):
+def test_editor_publishes_a_round_from_the_list_through_its_confirmation_page(editor_client):
     chapter = publish_new_chapter(title="Neglect", slug="neglect")
     update_round = UpdateRoundFactory(title="March 2018 update")
     ChapterVersionFactory(chapter=chapter, update_round=update_round, title="Neglect", slug="neglect", body="<p>2</p>")
     AmendmentFactory(update_round=update_round, chapter=chapter)
 
-    response = editor_client.post(
+    confirm = editor_client.post(
         reverse("admin:procedures_updateround_changelist"),
         {"action": "publish", "_selected_action": [update_round.pk]},
         follow=True,
     )
+    assert "What will happen" in confirm.content.decode()
+    response = editor_client.post(confirm.redirect_chain[-1][0], {"_publish": "Publish the round now"}, follow=True)
 
     assert "“March 2018 update” is published." in response.content.decode()
     assert UpdateRound.objects.get(pk=update_round.pk).is_published
@@ -66,13 +68,11 @@ def test_a_refused_publication_shows_every_problem_and_changes_nothing(editor_cl
     AmendmentFactory(update_round=update_round, chapter=ChapterFactory(title="Sexual abuse"), kind=AmendmentKind.NEW)
 
     response = editor_client.post(
-        reverse("admin:procedures_updateround_changelist"),
-        {"action": "publish", "_selected_action": [update_round.pk]},
-        follow=True,
+        reverse("admin:procedures_updateround_publish", args=[update_round.pk]), {"_publish": "Publish"}
     )
 
     html = response.content.decode()
-    assert "“Broken round” was not published" in html
+    assert response.status_code == 200
     assert "add the chapter&#x27;s new text to this round" in html
     assert not UpdateRound.objects.get(pk=update_round.pk).is_published
 
@@ -185,7 +185,8 @@ def test_editor_forms_render(editor_client):
         response = editor_client.get(url)
         assert response.status_code == 200, url
     round_page = editor_client.get(reverse("admin:procedures_updateround_change", args=[draft.pk])).content.decode()
-    assert "Add a chapter text to this round" in round_page
+    assert "Chapters in this round" in round_page
+    assert "Preview “Neglect” as readers will see it" in round_page
     add_page = editor_client.get(pages[2]).content.decode()
     assert f'<option value="{draft.pk}" selected>Draft round</option>' in add_page
 
