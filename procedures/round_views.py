@@ -56,8 +56,8 @@ def preview_round(model_admin, request, object_id):
         url = reverse("admin:procedures_updateround_preview_chapter", args=[update_round.pk, amendment.chapter_id])
         amendment.chapter.get_absolute_url = lambda url=url: url
     context = {
-        "day": timezone.localdate(update_round.published_at),
-        "rounds": [(update_round, preview.groups)],
+        "day": timezone.localdate(preview.update_round.published_at),
+        "rounds": [(preview.update_round, preview.groups)],
         "preview": True,
         "edit_url": _change_url(update_round),
     }
@@ -139,7 +139,7 @@ def _confirmation(update_round, form) -> Confirmation:
                 f"{_count(len(preview.amendments), 'chapter')}, {major} marked as a major change",
                 items=[_line_text(amendment) for amendment in preview.amendments],
             ),
-            Fact("The round's page", absolute_url(update_round.get_absolute_url())),
+            Fact("The round's page", absolute_url(preview.update_round.get_absolute_url())),
             Fact("Emails", emails),
             Fact(
                 "Afterwards",

@@ -5,6 +5,7 @@ Everything here shows only what published rounds made live. What a printed code 
 ``printcodes``; what readers can search for is in ``search``.
 """
 
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -288,6 +289,7 @@ def round_preview(update_round: UpdateRound) -> RoundPreview:
     """The round as readers would see it if it were published now: its amendments tables with each chapter's
     new title and address, and each chapter's text. Two queries. Nothing is saved."""
     now = timezone.now()
+    update_round = copy(update_round)  # the caller's round is left as it is
     texts = {version.chapter_id: version for version in update_round.versions.all()}
     amendments = list(
         update_round.amendments.select_related("chapter__section", "chapter__current_version").order_by(

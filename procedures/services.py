@@ -345,6 +345,8 @@ def round_line_save(
         chapter.title = plan.title  # a new chapter's working title follows its text
         chapter.save(update_fields=["title"])
     amendment.update_round, amendment.chapter = update_round, chapter
+    if amendment.pk is None and not amendment.position:
+        amendment.position = update_round.amendments.count() + 1  # a new row goes to the end of the tables
     amendment.save()
     draft = plan.draft
     if amendment.kind not in KINDS_WITH_TEXT:
