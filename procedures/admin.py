@@ -137,9 +137,17 @@ class ChapterAdmin(HistoryAdmin):
             self.message_user(request, "There is no unpublished update round. Add one first.", messages.ERROR)
             return
         for chapter in queryset:
-            services.draft_start(chapter=chapter, update_round=update_round)
+            services.round_chapter_add(chapter=chapter, update_round=update_round)
         self.message_user(
-            request, f"Drafts are ready in “{update_round}”. Edit them under Chapter versions.", messages.SUCCESS
+            request,
+            format_html(
+                'Drafts are ready in “{}”. Edit them on the round\'s page, <a href="{}">{}</a>, with their details '
+                "of amends.",
+                update_round,
+                reverse("admin:procedures_updateround_change", args=[update_round.pk]),
+                update_round,
+            ),
+            messages.SUCCESS,
         )
 
 

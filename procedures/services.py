@@ -130,6 +130,19 @@ def _line_problems(kind: str, chapter: Chapter | None, title: str | None) -> lis
     return problems
 
 
+@transaction.atomic
+def round_chapter_add(*, chapter: Chapter, update_round: UpdateRound) -> Amendment:
+    """Put ``chapter`` in the round (``Start a draft``): its text, started from the text in force, and its line
+    in the round's tables, marked new or updated, whose details of amends the editor then writes."""
+    draft_start(chapter=chapter, update_round=update_round)
+    kind = AmendmentKind.NEW if chapter.status == ChapterStatus.DRAFT else AmendmentKind.UPDATED
+    position = update_round.amendments.count() + 1
+    amendment, _ = Amendment.objects.get_or_create(
+        update_round=update_round, chapter=chapter, defaults={"kind": kind, "details": "", "position": position}
+    )
+    return amendment
+
+
 def _validate(update_round: UpdateRound, at: datetime, amendments: list[Amendment], versions: dict) -> list[str]:
     errors: list[str] = []
     if at > timezone.now() + timedelta(minutes=1):
@@ -148,6 +161,8 @@ def _validate(update_round: UpdateRound, at: datetime, amendments: list[Amendmen
         chapter, version, name = amendment.chapter, versions.get(amendment.chapter_id), amendment.chapter.title
         if amendment.kind in KINDS_WITH_TEXT and version is None:
             errors.append(f"“{name}”: add the chapter's new text to this round ({amendment.get_kind_display()}).")
+        if not amendment.details.strip():
+            errors.append(f"“{name}”: enter the details of the amends, saying what changed.")
         errors.extend(
             message for _field, message in _line_problems(amendment.kind, chapter, version.title if version else None)
         )

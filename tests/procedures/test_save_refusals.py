@@ -7,7 +7,7 @@ from lscb_portal.core.errors import Refused
 from lscb_portal.core.models import Frequency, OutboxMessage, Subscriber, Subscription
 from lscb_portal.core.roles import PROCEDURE_EDITORS
 from procedures import services
-from procedures.models import AmendmentKind, Chapter, ChapterStatus, ChapterVersion
+from procedures.models import Amendment, AmendmentKind, Chapter, ChapterStatus, ChapterVersion
 from tests.core.factories import StaffUserFactory
 
 from .factories import (
@@ -52,7 +52,11 @@ def test_a_round_with_a_started_draft_of_a_new_chapter_publishes_and_emails(edit
         reverse("admin:procedures_chapter_changelist"),
         {"action": "start_drafts", "_selected_action": [chapter.pk]},
     )
-    AmendmentFactory(update_round=update_round, chapter=chapter, kind=AmendmentKind.NEW, details="New chapter.")
+    line = Amendment.objects.get(update_round=update_round, chapter=chapter)
+    assert (line.kind, line.details) == (AmendmentKind.NEW, "")
+    with pytest.raises(Refused, match="“Gangs and criminal exploitation”: enter the details of the amends"):
+        services.round_publish(update_round=update_round)
+    Amendment.objects.filter(pk=line.pk).update(details="New chapter.")
 
     services.round_publish(update_round=update_round)
 
@@ -136,3 +140,18 @@ def test_the_same_address_is_fine_for_the_chapter_that_owns_it(editor_client):
     )
 
     assert response.status_code == 302
+
+
+def test_start_a_draft_puts_the_chapter_in_the_round_composer(editor_client):
+    neglect = publish_new_chapter(title="Neglect", slug="neglect")
+    update_round = UpdateRoundFactory(title="Open round")
+    response = editor_client.post(
+        reverse("admin:procedures_chapter_changelist"),
+        {"action": "start_drafts", "_selected_action": [neglect.pk]},
+        follow=True,
+    )
+    assert "Edit them on the round's page" in response.content.decode()
+    line = Amendment.objects.get(update_round=update_round, chapter=neglect)
+    assert line.kind == AmendmentKind.UPDATED
+    page = editor_client.get(reverse("admin:procedures_updateround_change", args=[update_round.pk])).content.decode()
+    assert "Preview “Neglect” as readers will see it" in page
