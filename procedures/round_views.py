@@ -17,9 +17,8 @@ from lscb_portal.core.links import absolute_url
 from lscb_portal.core.subscriptions.sending import existing_dedupe_keys
 
 from . import selectors, services
-from .anchors import headings
 from .models import AmendmentKind
-from .views import reading_text
+from .views import chapter_page
 
 
 def _count(number: int, noun: str) -> str:
@@ -83,15 +82,8 @@ def preview_chapter(model_admin, request, object_id, chapter_id):
     if version is None:
         raise Http404("This chapter has no text yet.")
     chapter.slug = chapter.slug or version.slug or "chapter"
-    body, terms_used = reading_text(version, selectors.glossary_terms_for_linking())
     context = {
-        "chapter": chapter,
-        "version": version,
-        "body": body,
-        "toc": headings(version.body),
-        "terms_used": terms_used,
-        "amendment": amendment,
-        "related": selectors.related_chapters(chapter),
+        **chapter_page(chapter, version, amendment),
         "as_at_form": None,
         "preview": True,
         "edit_url": _change_url(update_round),

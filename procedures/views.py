@@ -47,6 +47,20 @@ def reading_text(version, terms=None):
     return display_html(html), linked
 
 
+def chapter_page(chapter, version, amendment) -> dict:
+    """What the chapter page shows of ``version`` (the text in force, or a draft for its preview)."""
+    body, terms_used = reading_text(version, selectors.glossary_terms_for_linking())
+    return {
+        "chapter": chapter,
+        "version": version,
+        "body": body,
+        "toc": headings(version.body),
+        "terms_used": terms_used,
+        "amendment": amendment,
+        "related": selectors.related_chapters(chapter),
+    }
+
+
 @require_safe
 def index(request):
     latest_round = selectors.latest_round()
@@ -63,18 +77,8 @@ def chapter(request, slug):
     chapter, response = _chapter_or_redirect(request, slug, "procedures:chapter")
     if response:
         return response
-    version = chapter.current_version
-    body, terms_used = reading_text(version, selectors.glossary_terms_for_linking())
-    context = {
-        "chapter": chapter,
-        "version": version,
-        "body": body,
-        "toc": headings(version.body),
-        "terms_used": terms_used,
-        "amendment": selectors.last_amendment(chapter),
-        "related": selectors.related_chapters(chapter),
-        "as_at_form": AsAtForm(action=reverse("procedures:as_at", kwargs={"slug": chapter.slug})),
-    }
+    context = chapter_page(chapter, chapter.current_version, selectors.last_amendment(chapter))
+    context["as_at_form"] = AsAtForm(action=reverse("procedures:as_at", kwargs={"slug": chapter.slug}))
     return render(request, "procedures/chapter.html", context)
 
 
