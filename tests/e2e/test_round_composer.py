@@ -32,7 +32,7 @@ def test_compose_preview_and_publish_a_round(live_server, draft_round, no_second
     expect(page.locator("#id_amendments-0-title")).to_have_value("Neglect")
 
     # Add a new chapter from the round.
-    page.get_by_role("link", name="Add another Chapter in this round").click()
+    page.get_by_role("button", name="Add another Chapter in this round").click()
     page.select_option("#id_amendments-1-kind", "new")
     page.select_option("#id_amendments-1-section", str(Section.objects.order_by("position").first().pk))
     page.fill("#id_amendments-1-title", "Gangs and criminal exploitation")
