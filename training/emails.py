@@ -153,6 +153,24 @@ def place_transferred(old: Booking, new: Booking) -> None:
     booking_confirmed(new)
 
 
+def booking_moved(booking: Booking, old_session: Session) -> None:
+    """The training team moved the booking to another date: the new date's calendar file, the old one's removed."""
+    old_event = Attachment(
+        filename=calendars.filename_for(old_session, cancel=True),
+        content=calendars.session_calendar(old_session, cancel=True).decode(),
+        mimetype="text/calendar",
+    )
+    _send(
+        template="moved",
+        to=booking.email,
+        subject=f"Your booking has moved to a new date: {booking.session.course.title} ({booking.reference})",
+        # One email for each move (a booking can be moved more than once).
+        dedupe_key=f"training.moved:{booking.reference}:{booking.sequence}",
+        context={**_booking_context(booking), "old_session": old_session},
+        attachments=[old_event, *([_calendar_attachment(booking)] if booking.holds_place else [])],
+    )
+
+
 def reminder(booking: Booking) -> None:
     _send(
         template="reminder",

@@ -21,6 +21,7 @@ from taggit.managers import TaggableManager
 
 from lscb_portal.core.codes import format_code
 from lscb_portal.core.links import path_to
+from lscb_portal.core.models import OutboxMessage
 from lscb_portal.core.richtext import RichTextField, plain_text
 from lscb_portal.core.search import search_vector_field, search_vector_index
 
@@ -445,6 +446,26 @@ class BookingQuerySet(models.QuerySet):
 
     def for_email(self, email: str):
         return self.filter(email__iexact=email.strip())
+
+    def with_email_status(self):
+        """Annotate the latest email about the booking to its delegate: ``email_status`` (the outbox's
+        pending, sending, sent or failed; None if never emailed), ``email_subject`` and ``email_at``.
+
+        One subquery in the same statement, on the outbox's index of addresses: the lists show every
+        booking's status without a query for each. Every training email's key carries the reference.
+        """
+        latest = (
+            OutboxMessage.objects.filter(
+                to=OuterRef("email"), category__startswith="training.", dedupe_key__contains=OuterRef("reference")
+            )
+            .order_by("-created_at", "-pk")
+            .values_list
+        )
+        return self.annotate(
+            email_status=Subquery(latest("status")[:1]),
+            email_subject=Subquery(latest("subject")[:1]),
+            email_at=Subquery(latest("created_at")[:1]),
+        )
 
 
 class Booking(models.Model):

@@ -2,13 +2,18 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.history import HistoryAdmin
+from lscb_portal.core.models import OutboxMessage
 
 from .. import services
 from ..models import Booking, BookingNeeds, BookingStatus, Session
+from .filters import SessionFilter
 from .organisations import MergeOrganisationsView
+from .staff_bookings import EMAIL_STATUS_LABELS, email_status_text
 
 
 class BookingNeedsInline(admin.StackedInline):
@@ -49,10 +54,11 @@ class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
         "organisation",
         "session",
         "status",
+        "email_status",
         "sequence",
         "created_at",
     ]
-    list_filter = ["status", "session__course", "organisation__sector", "late_cancellation"]
+    list_filter = ["status", SessionFilter, "session__course", "organisation__sector", "late_cancellation"]
     search_fields = ["reference", "attendee_name", "email", "organisation__name", "session__course__title"]
     list_select_related = ["organisation", "session__course"]
     autocomplete_fields = ["organisation"]
@@ -74,9 +80,10 @@ class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
         "eligibility_confirmed",
         "attendance_marked_at",
         "evaluation_sent_at",
+        "emails_sent",
     ]
     fieldsets = [
-        (None, {"fields": ["reference", "session", "status", "cancel_reason", "sequence"]}),
+        (None, {"fields": ["reference", "session", "status", "cancel_reason", "sequence", "emails_sent"]}),
         ("Delegate", {"fields": ["attendee_name", "email", "phone", "organisation", "role", "eligibility_confirmed"]}),
         ("Manager", {"fields": ["manager_name", "manager_email"]}),
         (
@@ -97,8 +104,38 @@ class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_email_status()
+
+    @admin.display(description="email", ordering="email_status")
+    def email_status(self, obj) -> str:
+        return email_status_text(obj)
+
+    @admin.display(description="emails to the delegate")
+    def emails_sent(self, obj) -> str:
+        """Every email about the booking to its delegate, newest first: whether each went out."""
+        if obj is None or obj.pk is None:
+            return "-"
+        sent = OutboxMessage.objects.filter(
+            to=obj.email, category__startswith="training.", dedupe_key__contains=obj.reference
+        ).order_by("-created_at", "-pk")[:20]
+        rows = format_html_join(
+            "",
+            "<li>{}: {} ({})</li>",
+            (
+                (
+                    EMAIL_STATUS_LABELS.get(message.status, message.get_status_display()),
+                    message.subject,
+                    f"{timezone.localtime(message.sent_at or message.created_at):%-d %B %Y %H:%M}",
+                )
+                for message in sent
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "Not emailed"
+
     def has_add_permission(self, request):
-        # Places are booked through the session page, so every booking follows the same rules.
+        # Places are booked through the session's bookings page (or the public form), so every booking
+        # follows the same rules.
         return False
 
     def has_delete_permission(self, request, obj=None):

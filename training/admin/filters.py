@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from ..models import Session
+
 
 class PlacesFilter(admin.SimpleListFilter):
     title = "places"
@@ -37,6 +39,38 @@ class WhenFilter(admin.SimpleListFilter):
         if self.value() == "past":
             return queryset.filter(starts_at__lte=now)
         return queryset
+
+
+class SessionFilter(admin.SimpleListFilter):
+    """Bookings of one session. Lists a bounded choice, never the whole programme: the sessions of the
+    course chosen in the course filter, or else the next upcoming ones; any session's bookings are reached
+    from its own bookings page (``?session=<id>``)."""
+
+    title = "session"
+    parameter_name = "session"
+    LISTED = 25
+
+    def lookups(self, request, model_admin):
+        sessions = Session.objects.select_related("course")
+        course = request.GET.get("session__course__id__exact", "")
+        if course.isdigit():
+            listed = sessions.filter(course_id=int(course)).order_by("-starts_at")
+        else:
+            listed = sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+        listed = list(listed[: self.LISTED])
+        chosen = self.chosen()
+        if chosen and chosen not in {session.pk for session in listed}:
+            listed = [*sessions.filter(pk=chosen), *listed]
+        return [(str(session.pk), str(session)) for session in listed]
+
+    def chosen(self) -> int | None:
+        value = self.value() or ""
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(session_id=self.chosen())
 
 
 class InvoicedFilter(admin.SimpleListFilter):

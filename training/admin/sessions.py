@@ -5,19 +5,20 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.history import HistoryAdmin
 
 from .. import exports, services
-from ..models import Booking, Session, SessionPart, SessionStatus
+from ..models import Booking, BookingStatus, Session, SessionPart, SessionStatus
 from .cancelling import CancelSessionView
 from .documents import SessionDocumentsView
 from .filters import PlacesFilter, WhenFilter
 from .forms import AttendeesEmailForm, SessionAdminForm, SessionPartFormSet
 from .register import RegisterView
 from .report import ReportViews
+from .staff_bookings import StaffBookingsView, email_status_text
 
 
 class SessionPartInline(admin.TabularInline):
@@ -34,23 +35,32 @@ class SessionPartInline(admin.TabularInline):
 
 
 class BookingInline(admin.TabularInline):
+    """The session's live bookings: places held and the waiting list, in queue order."""
+
     model = Booking
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["reference", "attendee_name", "organisation", "status", "sequence", "created_at"]
+    fields = ["reference", "attendee_name", "organisation", "status", "email_status", "sequence", "created_at"]
     readonly_fields = fields
     ordering = ["sequence"]
+    verbose_name_plural = "bookings (add or move delegates from the session's bookings page)"
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation")
+        return super().get_queryset(request).live().select_related("organisation").with_email_status()
+
+    @admin.display(description="email")
+    def email_status(self, obj) -> str:
+        return email_status_text(obj)
 
 
 @admin.register(Session)
-class SessionAdmin(CancelSessionView, RegisterView, SessionDocumentsView, ReportViews, HistoryAdmin):
+class SessionAdmin(
+    CancelSessionView, RegisterView, StaffBookingsView, SessionDocumentsView, ReportViews, HistoryAdmin
+):
     form = SessionAdminForm
     list_display = [
         "__str__",
@@ -61,6 +71,7 @@ class SessionAdmin(CancelSessionView, RegisterView, SessionDocumentsView, Report
         "places_left",
         "waiting_list",
         "status",
+        "bookings_link",
     ]
     list_filter = [WhenFilter, PlacesFilter, "status", "course__delivery", "course", "venue_name"]
     search_fields = ["course__title", "venue_name", "venue_postcode", "trainers"]
@@ -77,7 +88,7 @@ class SessionAdmin(CancelSessionView, RegisterView, SessionDocumentsView, Report
         "cancel_sessions",
     ]
     fieldsets = [
-        (None, {"fields": ["course", "starts_at", "ends_at", "trainers", "register_link"]}),
+        (None, {"fields": ["course", "starts_at", "ends_at", "trainers", "bookings_link", "register_link"]}),
         ("Where", {"fields": ["venue_name", "venue_address", "venue_postcode", "access_notes", "joining_url"]}),
         (
             "Places and booking",
@@ -92,6 +103,8 @@ class SessionAdmin(CancelSessionView, RegisterView, SessionDocumentsView, Report
             },
         ),
         ("Status", {"fields": ["status", "cancelled_reason", "cancel_link"]}),
+        # Apart from the live bookings below: they hold no place.
+        ("Cancelled bookings", {"fields": ["cancelled_bookings"], "classes": ["collapse"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -100,10 +113,20 @@ class SessionAdmin(CancelSessionView, RegisterView, SessionDocumentsView, Report
         # A new session is given its first date here; from then on its dates are edited below, and its
         # start and end are the span of them.
         span = [] if obj is None else ["starts_at", "ends_at"]
-        return [*fields, *span, "register_link"]
+        return [*fields, *span, "bookings_link", "register_link", "cancelled_bookings"]
 
     def get_inlines(self, request, obj):
         return [BookingInline] if obj is None else [SessionPartInline, BookingInline]
+
+    @admin.display(description="bookings")
+    def bookings_link(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "Save the session first."
+        return format_html(
+            '<a href="{}">Add or move delegates<span class="visually-hidden"> on {}</span></a>',
+            reverse("admin:training_session_bookings", args=[obj.pk]),
+            obj,
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not SessionPart:
@@ -124,6 +147,41 @@ class SessionAdmin(CancelSessionView, RegisterView, SessionDocumentsView, Report
             return "-"
         url = reverse("admin:training_session_cancel", args=[obj.pk])
         return format_html('<a href="{}">Cancel this session…</a> (asks why, then emails everyone)', url)
+
+    @admin.display(description="cancelled")
+    def cancelled_bookings(self, obj) -> str:
+        cancelled = (
+            []
+            if obj is None or obj.pk is None
+            else obj.bookings.filter(status=BookingStatus.CANCELLED)
+            .select_related("organisation")
+            .with_email_status()
+            .order_by("-cancelled_at", "-pk")
+        )
+        rows = format_html_join(
+            "",
+            '<tr><th scope="row"><a href="{}">{}</a> ({})</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:training_booking_change", args=[booking.pk]),
+                    booking.attendee_name,
+                    booking.reference,
+                    booking.organisation.name,
+                    booking.get_cancel_reason_display() or "Cancelled",
+                    f"{timezone.localtime(booking.cancelled_at):%d/%m/%Y %H:%M}" if booking.cancelled_at else "",
+                    email_status_text(booking),
+                )
+                for booking in cancelled
+            ),
+        )
+        if not rows:
+            return "No booking on this session has been cancelled."
+        return format_html(
+            "<table><thead><tr><th scope='col'>Delegate</th><th scope='col'>Organisation</th>"
+            "<th scope='col'>Why</th><th scope='col'>When</th><th scope='col'>Email</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
 
     @admin.display(description="register")
     def register_link(self, obj) -> str:

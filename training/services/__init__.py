@@ -1,7 +1,7 @@
 """Writes that enforce the training rules: who holds a session's places, and what follows a session.
 
 One module per subject (``bookings``, ``waitinglist``, ``approvals``, ``sessions``,
-``attendance``, ``charges``, ``evaluations``, ``reminders``, ``alerts``, ``organisations``,
+``attendance``, ``charges``, ``evaluations``, ``reminders``, ``alerts``, ``organisations``, ``staff``,
 ``retention``). ``rules`` says what the booking rules allow at a given moment, for the
 services and for the pages and back office that offer only what they allow; ``locking``
 says how places are counted under the session's lock, and ``transitions`` how a booking
@@ -27,10 +27,20 @@ from .bookings import (
 )
 from .charges import charge_due, charge_waive, charges_mark_invoiced
 from .evaluations import EvaluationAnswers, certificate_available, evaluation_submit, evaluations_send
-from .organisations import organisation_for_name, organisation_merge
+from .organisations import organisation_for_name, organisation_for_staff, organisation_merge
 from .reminders import reminders_send
 from .retention import needs_delete_expired
-from .rules import CANCELLABLE, BookingState, CancelState, booking_state, cancel_state, check_bookable, check_capacity
+from .rules import (
+    CANCELLABLE,
+    BookingState,
+    CancelState,
+    booking_state,
+    cancel_state,
+    check_bookable,
+    check_capacity,
+    check_organisation_cap,
+    check_staff_bookable,
+)
 from .sessions import (
     PartDates,
     attendees_email,
@@ -42,6 +52,7 @@ from .sessions import (
     session_parts_set,
     session_set_capacity,
 )
+from .staff import Delegate, booking_move, bookings_add
 from .waitinglist import holds_expire, offer_accept, offer_decline, waiting_place_offer_now
 
 __all__ = [
@@ -52,6 +63,7 @@ __all__ = [
     "BookingState",
     "CancelState",
     "Colleague",
+    "Delegate",
     "EvaluationAnswers",
     "PartDates",
     "approval_decide",
@@ -61,9 +73,11 @@ __all__ = [
     "booking_create",
     "booking_details_change",
     "booking_details_resend",
+    "booking_move",
     "booking_state",
     "booking_transfer",
     "bookings_delete",
+    "bookings_add",
     "bookings_release_for_erasure",
     "cancel_state",
     "certificate_available",
@@ -76,6 +90,8 @@ __all__ = [
     "check_cancel_reason",
     "check_capacity",
     "check_details_change",
+    "check_organisation_cap",
+    "check_staff_bookable",
     "evaluation_submit",
     "evaluations_send",
     "holds_expire",
@@ -84,6 +100,7 @@ __all__ = [
     "offer_accept",
     "offer_decline",
     "organisation_for_name",
+    "organisation_for_staff",
     "organisation_merge",
     "places_alert_send",
     "reminders_send",

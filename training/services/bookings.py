@@ -14,7 +14,7 @@ from ..models import Booking, BookingNeeds, BookingStatus, ChargeReason, EndReas
 from . import locking
 from .charges import raise_charge
 from .organisations import organisation_for_name
-from .rules import CANCELLABLE, cancel_state, check_bookable
+from .rules import CANCELLABLE, cancel_state, check_bookable, check_organisation_cap, check_staff_bookable
 from .transitions import end_booking, hold_until, save_with_reason
 from .waitinglist import offer_free_places
 
@@ -112,21 +112,37 @@ def booking_details_change(*, booking: Booking, changes: dict) -> Booking:
 
 @transaction.atomic
 def booking_create(
-    *, session: Session, attendee: Attendee, eligibility_confirmed: bool, now: datetime.datetime | None = None
+    *,
+    session: Session,
+    attendee: Attendee,
+    eligibility_confirmed: bool,
+    now: datetime.datetime | None = None,
+    by_staff: bool = False,
+    notify: bool = True,
 ) -> Booking:
     """Book a place, or a place on the waiting list when the session is full.
 
     Where the course needs a manager's approval, the place is held and the manager emailed.
+
+    ``by_staff``: the training team books on the delegate's behalf (by phone, email or a nomination
+    list). The team may book before booking opens and after it closes, until the session starts; they
+    have checked eligibility and approval themselves, so the place is confirmed at once. Capacity, the
+    cap per organisation and one booking per address hold as for everyone. ``notify=False`` books
+    without emailing the delegate (the team has told them already).
     """
     now = now or timezone.now()
     session = locking.locked_session(session.pk)
     sequence = locking.next_in_lock_order()
-    check_bookable(session, now)
+    if by_staff:
+        check_staff_bookable(session, now)
+        eligibility_confirmed = True
+    else:
+        check_bookable(session, now)
     course = session.course
     email = _normalise_email(attendee.email)
     if course.eligibility and not eligibility_confirmed:
         raise Refused("Confirm that you meet the eligibility statement to book.", field="eligibility")
-    if course.requires_manager_approval and not attendee.manager_email:
+    if course.requires_manager_approval and not attendee.manager_email and not by_staff:
         raise Refused("Enter your manager's email address: this course needs their approval.", field="manager_email")
     if attendee.manager_email and _mailbox(attendee.manager_email) == _mailbox(email):
         raise Refused(
@@ -160,7 +176,7 @@ def booking_create(
         created_at=now,
     )
     if locking.places_left(session) > 0:
-        if course.requires_manager_approval:
+        if course.requires_manager_approval and not by_staff:
             booking.status = BookingStatus.PENDING_APPROVAL
             booking.hold_expires_at = hold_until(session, now, datetime.timedelta(hours=course.approval_hold_hours))
         else:
@@ -168,7 +184,10 @@ def booking_create(
             booking.confirmed_at = now
     else:
         booking.status = BookingStatus.WAITING
-    save_with_reason(booking, "Booked online")
+    if by_staff:
+        save_with_reason(booking, "Booked by the training team" + ("" if notify else " (not emailed)"))
+    else:
+        save_with_reason(booking, "Booked online")
     if attendee.access_needs.strip() or attendee.dietary_needs.strip():
         BookingNeeds.objects.create(
             booking=booking,
@@ -176,6 +195,8 @@ def booking_create(
             dietary_needs=attendee.dietary_needs.strip(),
             recorded_at=now,
         )
+    if not notify:
+        return booking
     if booking.status == BookingStatus.CONFIRMED:
         emails.booking_confirmed(booking)
     elif booking.status == BookingStatus.PENDING_APPROVAL:

@@ -30,6 +30,31 @@ def organisation_for_name(*, name: str) -> Organisation:
     return organisation
 
 
+def organisation_for_staff(*, name: str, add_new: bool = False) -> Organisation:
+    """The organisation the training team typed for a delegate, matched as a booker's is, without asking.
+
+    Its own name (ignoring case), or the one record whose name matches it loosely ("Riverside Primary" is
+    "Riverside Primary School"), is that organisation. A name only spelt like others on the list is
+    refused with what it might be, unless ``add_new``: then, like a name like no other, it is added as a
+    new unverified organisation.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise Refused("Enter the delegate's organisation.", field="organisation")
+    suggestions = Organisation.objects.similar_to(name)
+    same = [each for each in suggestions if each.name_key and each.name_key == each.typed_key]
+    if same:
+        return same[0]
+    if suggestions and not add_new:
+        names = " or ".join(f"“{each.name}”" for each in suggestions)
+        raise Refused(
+            f"“{name}” is not on the list of organisations. Did you mean {names}? Correct the organisation, "
+            "or choose to add organisations not on the list.",
+            field="organisation",
+        )
+    return organisation_for_name(name=name)
+
+
 @transaction.atomic
 def organisation_merge(*, source: Organisation, into: Organisation) -> int:
     """Merge an unverified organisation typed by a booker into the right record.

@@ -14,6 +14,7 @@ from enum import StrEnum
 from django.utils import timezone
 
 from lscb_portal.core.errors import Refused
+from lscb_portal.core.models import Organisation
 
 from ..models import Booking, BookingStatus, Session, SessionStatus
 from . import locking
@@ -56,6 +57,38 @@ def check_bookable(session: Session, now: datetime.datetime) -> None:
         raise Refused(
             f"Booking for this session closed on {local:%-d %B %Y} at {local:%H:%M}. "
             "Contact the training team if you still need a place."
+        )
+
+
+def check_staff_bookable(session: Session, now: datetime.datetime) -> None:
+    """Refuse a booking by the training team unless ``session`` is scheduled and has not started.
+
+    The opening and closing times are for the public form: the team books before and after them.
+    """
+    state = booking_state(session, now)
+    if state == BookingState.CANCELLED:
+        raise Refused(f"{session} has been cancelled: choose another session.")
+    if state == BookingState.PAST:
+        raise Refused(f"{session} has already started: nobody can be booked on it now.")
+
+
+def check_organisation_cap(
+    session: Session, organisation: Organisation, *, where: str = "this session", field: str = "organisation"
+) -> None:
+    """Refuse another place on ``session`` for an organisation that has as many as one may book.
+
+    Counted across every record of the organisation (``Organisation.objects.same_as``). Call under the
+    session's lock.
+    """
+    cap = session.places_per_organisation
+    if not cap:
+        return
+    same = Organisation.objects.same_as(organisation)
+    if session.bookings.live().filter(organisation__in=same).count() >= cap:
+        raise Refused(
+            f"{organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on {where}, "
+            "the most one organisation can book.",
+            field=field,
         )
 
 
