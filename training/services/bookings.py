@@ -61,23 +61,6 @@ def _mailbox(email: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
-def check_organisation_cap(session: Session, organisation: Organisation, *, besides: Booking | None = None) -> None:
-    """Refuse another live place on ``session`` for ``organisation`` (every record of it) beyond the cap.
-    ``besides``: a booking being changed, not counted."""
-    cap = session.places_per_organisation
-    if not cap:
-        return
-    held = session.bookings.live().filter(organisation__in=Organisation.objects.same_as(organisation))
-    if besides is not None:
-        held = held.exclude(pk=besides.pk)
-    if held.count() >= cap:
-        raise Refused(
-            f"{organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on this session, "
-            "the most one organisation can book.",
-            field="organisation",
-        )
-
-
 def check_details_change(booking: Booking, *, email: str, organisation: Organisation) -> None:
     """Refuse a new address or organisation for a live booking that a new booking with them would be refused:
     one live booking per address on a session, and the cap per organisation."""

@@ -73,18 +73,25 @@ def check_staff_bookable(session: Session, now: datetime.datetime) -> None:
 
 
 def check_organisation_cap(
-    session: Session, organisation: Organisation, *, where: str = "this session", field: str = "organisation"
+    session: Session,
+    organisation: Organisation,
+    *,
+    besides: Booking | None = None,
+    where: str = "this session",
+    field: str = "organisation",
 ) -> None:
     """Refuse another place on ``session`` for an organisation that has as many as one may book.
 
-    Counted across every record of the organisation (``Organisation.objects.same_as``). Call under the
-    session's lock.
+    Counted across every record of the organisation (``Organisation.objects.same_as``); ``besides`` is a booking
+    being changed, not counted. Call under the session's lock.
     """
     cap = session.places_per_organisation
     if not cap:
         return
-    same = Organisation.objects.same_as(organisation)
-    if session.bookings.live().filter(organisation__in=same).count() >= cap:
+    held = session.bookings.live().filter(organisation__in=Organisation.objects.same_as(organisation))
+    if besides is not None:
+        held = held.exclude(pk=besides.pk)
+    if held.count() >= cap:
         raise Refused(
             f"{organisation.name} already has {cap} {'place' if cap == 1 else 'places'} on {where}, "
             "the most one organisation can book.",
