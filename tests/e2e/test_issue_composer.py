@@ -80,7 +80,9 @@ def test_compose_an_issue_on_one_page(live_server, issue, page):
 
     with page.expect_popup() as preview:
         page.get_by_role("link", name="Preview (opens in a new tab)").click()
-    assert "This is how readers will see the issue" in preview.value.content()
+    popup = preview.value
+    popup.wait_for_load_state()
+    assert "This is how readers will see the issue" in popup.content()
 
 
 def test_publish_through_the_confirmation_page(live_server, issue, page):
