@@ -18,10 +18,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 setup: $(VENV)/.installed node_modules/.installed static/build/portal.css pdf-libs
 
 # WeasyPrint (the documents' renderer) needs Pango with its FreeType back end and HarfBuzz's subsetter
-# from the system: installed from Debian when importing it fails.
+# from the system: installed from Debian when importing it fails or warns that one is missing.
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 pdf-libs: $(VENV)/.installed
-	@$(PY) -c "import weasyprint" 2>/dev/null || { \
+	@$(PY) -W error -c "import weasyprint" 2>/dev/null || { \
 	  echo "Installing WeasyPrint's libraries from Debian: $(PDF_LIBS)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS); }
 
