@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from lscb_portal.core import subscriptions
 from lscb_portal.core.errors import Refused
+from lscb_portal.core.links import free_slug
 from lscb_portal.core.outbox import queue_email
 
 from . import blocks, emails, issue_pdf
@@ -178,10 +179,7 @@ def _free_slug(title: str, taken: set[str]) -> str:
     base = slugify(title)[:70] or "article"
     if base in RESERVED_ARTICLE_SLUGS:
         base = f"{base}-article"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return free_slug(base, taken)
 
 
 @transaction.atomic

@@ -208,14 +208,11 @@ class AmendmentCorrectionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.has_changed() and not (data.get("details") or "").strip():
-            add_to_form(
-                self,
-                Refused(
-                    "Enter the details of the amends: what changed and what practitioners should do.",
-                    field="details",
-                ),
-            )
+        if self.has_changed():
+            try:
+                services.check_details(data.get("details"))
+            except Refused as refused:
+                add_to_form(self, refused)
         return data
 
     def save(self, commit=True):

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from solo.models import SingletonModel
 
-from lscb_portal.core.links import path_to
+from lscb_portal.core.links import free_slug, path_to
 from lscb_portal.core.richtext import RichTextField, plain_text, sanitize
 from lscb_portal.core.search import search_vector_field, search_vector_index
 
@@ -197,13 +197,8 @@ class UpdateRound(models.Model):
     def free_slug(self) -> str:
         """The address the round takes when published: a slug of its title no other round has."""
         base = slugify(self.title)[:120].strip("-") or "update"
-        taken = set(
-            UpdateRound.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True)
-        )
-        candidate, number = base, 2
-        while candidate in taken:
-            candidate, number = f"{base}-{number}", number + 1
-        return candidate
+        others = UpdateRound.objects.filter(slug__startswith=base).exclude(pk=self.pk)
+        return free_slug(base, set(others.values_list("slug", flat=True)))
 
     @property
     def is_published(self) -> bool:

@@ -21,6 +21,14 @@ _SLUG_STAND_IN = "slugstandin"
 _NUMBER_STAND_IN = 987654321
 
 
+def free_slug(base: str, taken) -> str:
+    """``base``, or the first of ``base-2``, ``base-3``, … not in ``taken`` (anything that answers ``in``)."""
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
 def absolute_url(path_or_obj) -> str:
     """The public address of a path, or of an object with get_absolute_url (for emails)."""
     path = path_or_obj if isinstance(path_or_obj, str) else path_or_obj.get_absolute_url()

@@ -24,6 +24,8 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
 from django_prose_editor.fields import ProseEditorField, ProseEditorFormField
 
+from .links import free_slug
+
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # What editors can make in the admin. Every extension the table, list and
@@ -213,10 +215,7 @@ def add_heading_anchors(html: str) -> str:
         anchor = kept.get(index)
         if anchor is None:
             base = _anchor_base(plain_text(match.group(3)))
-            anchor, number = base, 1
-            while anchor in used:
-                number += 1
-                anchor = f"{base}-{number}"
+            anchor = free_slug(base, used)
             used.add(anchor)
         tag, attributes, content = match.groups()
         attributes = _ID_ATTRIBUTE.sub("", attributes)
