@@ -25,6 +25,7 @@ from lscb_portal.core.errors import Refused
 from lscb_portal.core.forms import TableRowForm
 from lscb_portal.core.history import HistoryAdmin
 from lscb_portal.core.links import absolute_url
+from lscb_portal.core.wording import counted, subscribers_emailed
 
 from . import import_views, issue_pdf, selectors, services
 from .forms import AcceptContributionForm, ArticleForm, DeclineContributionForm, IssueBlockForm, PublishForm
@@ -46,16 +47,12 @@ def _error_text(error: Refused) -> str:
     return " ".join(error.messages)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _emailed_text(count: int, *, chose_email: bool) -> str:
     if not chose_email:
         return "Nobody was emailed."
     if count == 0:
         return "Nobody was emailed: subscribers had already been told about this issue, or there are none."
-    return f"{_count(count, 'subscriber')} {'was' if count == 1 else 'were'} emailed."
+    return subscribers_emailed(count)
 
 
 @admin.register(Series)
@@ -397,8 +394,8 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, HistoryAdmin):
             )
         else:
             emails = (
-                f"If you email subscribers: {_count(audience.immediate, 'subscriber')} get an email when it "
-                f"appears, and {_count(audience.weekly, 'more subscriber')} see it in their weekly digest. "
+                f"If you email subscribers: {counted(audience.immediate, 'subscriber')} get an email when it "
+                f"appears, and {counted(audience.weekly, 'more subscriber')} see it in their weekly digest. "
                 "If you publish without emailing, nobody is emailed, now or later."
             )
         return Confirmation(
@@ -407,7 +404,7 @@ class IssueAdmin(nested_admin.NestedModelAdminMixin, HistoryAdmin):
             lead="Check what will happen, then publish. You can send yourself a test email first.",
             facts=[
                 Fact("Issue", f"{issue.series.title}, {issue.label}, dated {issue.date_label}"),
-                Fact("Articles", _count(len(articles), "article"), items=articles),
+                Fact("Articles", counted(len(articles), "article"), items=articles),
                 Fact("Web address", absolute_url(issue)),
                 Fact("Emails", emails),
             ],

@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.richtext import plain_text
+from lscb_portal.core.wording import counted
 
 from . import importer, services
 from .forms import ImportIssueForm, ImportUploadForm
@@ -198,11 +199,7 @@ def _create(request, series: Series, files: list[dict], forms, *, archive: bool)
         ((reverse("admin:newsletters_issue_change", args=[i.pk]), i.label) for i in created),
     )
     done = "published under their own dates; nobody was emailed" if archive else "created as drafts"
-    messages.success(request, format_html("{} {}: {}.", _count(len(created)), done, links))
+    messages.success(request, format_html("{} {}: {}.", counted(len(created), "issue"), done, links))
     if len(created) == 1:
         return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[created[0].pk]))
     return HttpResponseRedirect(reverse("admin:newsletters_issue_changelist"))
-
-
-def _count(number: int) -> str:
-    return f"{number} issue{'s' if number != 1 else ''}"

@@ -6,15 +6,12 @@ from django.db.models import Count
 from django.urls import reverse
 
 from lscb_portal.core import desk
+from lscb_portal.core.wording import counted
 
 from .models import ChapterStatus, ChapterVersion, UpdateRound
 
 AREA = "procedures"
 SHOWN = 8
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def open_update_round(request) -> desk.PanelContent:
@@ -30,8 +27,8 @@ def open_update_round(request) -> desk.PanelContent:
     current = rounds[0]
     texts = ChapterVersion.objects.filter(update_round=current).select_related("chapter").order_by("title", "pk")
     summary = (
-        f"“{current.title}”: {_plural(current.amendment_count, 'amendment')} and "
-        f"{_plural(current.text_count, 'chapter text')} drafted, not yet published."
+        f"“{current.title}”: {counted(current.amendment_count, 'amendment')} and "
+        f"{counted(current.text_count, 'chapter text')} drafted, not yet published."
     )
     if len(rounds) > 1:
         summary += " Another round is unpublished too."

@@ -15,14 +15,11 @@ from lscb_portal.core.admin_confirm import Button, Confirmation, Fact, confirmat
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.subscriptions.sending import existing_dedupe_keys
+from lscb_portal.core.wording import counted, subscribers_emailed
 
 from . import selectors, services
 from .models import AmendmentKind
 from .views import chapter_page
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _round(model_admin, request, object_id, *, change: bool):
@@ -106,16 +103,16 @@ def _confirmation(update_round, form) -> Confirmation:
     major = sum(1 for amendment in preview.amendments if amendment.major)
     if audience.emailed or audience.weekly:
         emails = (
-            f"{_count(audience.emailed, 'subscriber')} to procedure updates "
+            f"{counted(audience.emailed, 'subscriber')} to procedure updates "
             f"{'is' if audience.emailed == 1 else 'are'} emailed once, now, listing the chapters; "
-            f"{_count(audience.weekly, 'more subscriber')} {'sees' if audience.weekly == 1 else 'see'} it in their "
+            f"{counted(audience.weekly, 'more subscriber')} {'sees' if audience.weekly == 1 else 'see'} it in their "
             "weekly digest."
         )
     else:
         emails = "Nobody: no one has subscribed to procedure updates yet."
     if audience.major_only_skipped:
         emails += (
-            f" {_count(audience.major_only_skipped, 'subscriber')} who asked for major changes only "
+            f" {counted(audience.major_only_skipped, 'subscriber')} who asked for major changes only "
             f"{'is' if audience.major_only_skipped == 1 else 'are'} not emailed: no change in this round is major."
         )
     warnings = list(problems)
@@ -128,7 +125,7 @@ def _confirmation(update_round, form) -> Confirmation:
         facts=[
             Fact(
                 "Chapters",
-                f"{_count(len(preview.amendments), 'chapter')}, {major} marked as a major change",
+                f"{counted(len(preview.amendments), 'chapter')}, {major} marked as a major change",
                 items=[_line_text(amendment) for amendment in preview.amendments],
             ),
             Fact("The round's page", absolute_url(preview.update_round.get_absolute_url())),
@@ -161,7 +158,7 @@ def publish(model_admin, request, object_id):
             form.add_error(None, refused)
         else:
             emailed = len(existing_dedupe_keys(f"procedures.round:{update_round.pk}:"))
-            told = f"{_count(emailed, 'subscriber')} {'was' if emailed == 1 else 'were'} emailed."
-            messages.success(request, f"“{update_round}” is published. {told if emailed else 'Nobody was emailed.'}")
+            told = subscribers_emailed(emailed) if emailed else "Nobody was emailed."
+            messages.success(request, f"“{update_round}” is published. {told}")
             return HttpResponseRedirect(_change_url(update_round))
     return confirmation_response(request, model_admin, _confirmation(update_round, form))
