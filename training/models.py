@@ -414,6 +414,14 @@ def new_reference() -> str:
     return "TR-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+def emails_to_delegate(email, reference):
+    """The training emails to a booking's delegate about it, newest first (``email`` and ``reference`` may be
+    ``OuterRef``s): every training email's category starts "training." and its key carries the reference."""
+    return OutboxMessage.objects.filter(
+        to=email, category__startswith="training.", dedupe_key__contains=reference
+    ).order_by("-created_at", "-pk")
+
+
 class BookingQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(status=BookingStatus.CANCELLED)
@@ -454,13 +462,7 @@ class BookingQuerySet(models.QuerySet):
         One subquery in the same statement, on the outbox's index of addresses: the lists show every
         booking's status without a query for each. Every training email's key carries the reference.
         """
-        latest = (
-            OutboxMessage.objects.filter(
-                to=OuterRef("email"), category__startswith="training.", dedupe_key__contains=OuterRef("reference")
-            )
-            .order_by("-created_at", "-pk")
-            .values_list
-        )
+        latest = emails_to_delegate(OuterRef("email"), OuterRef("reference")).values_list
         return self.annotate(
             email_status=Subquery(latest("status")[:1]),
             email_subject=Subquery(latest("subject")[:1]),

@@ -150,6 +150,26 @@ def test_editing_a_booking_cannot_give_one_address_two_places(client, administra
     assert other.email != first.email
 
 
+def test_an_edit_refused_under_the_lock_saves_nothing_and_says_only_why(client, administrator, monkeypatch):
+    # Another change takes the cap's last place between the form's check and the save: the form's check is
+    # passed here, and the service's check under the session's lock refuses.
+    session = SessionFactory(places_per_organisation=1)
+    full = OrganisationFactory(name="Riverside Primary School")
+    BookingFactory(session=session, organisation=full)
+    other = BookingFactory(session=session)
+    monkeypatch.setattr(services, "check_details_change", lambda *args, **kwargs: None)
+
+    response = client.post(
+        f"/admin/training/booking/{other.pk}/change/", _booking_form(other, organisation=full.pk), follow=True
+    )
+
+    said = [str(message) for message in response.context["messages"]]
+    assert any("already has 1 place on this session" in message for message in said), said
+    assert not any("successfully" in message for message in said), said
+    other.refresh_from_db()
+    assert other.organisation_id != full.pk
+
+
 def test_editing_a_booking_saves_the_delegate_details(client, administrator):
     booking = BookingFactory()
 

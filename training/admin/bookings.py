@@ -7,10 +7,9 @@ from django.utils.html import format_html, format_html_join
 
 from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.history import HistoryAdmin
-from lscb_portal.core.models import OutboxMessage
 
 from .. import services
-from ..models import Booking, BookingNeeds, BookingStatus, Session
+from ..models import Booking, BookingNeeds, BookingStatus, Session, emails_to_delegate
 from .filters import SessionFilter
 from .organisations import MergeOrganisationsView
 from .staff_bookings import EMAIL_STATUS_LABELS, email_status_text
@@ -116,9 +115,7 @@ class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
         """Every email about the booking to its delegate, newest first: whether each went out."""
         if obj is None or obj.pk is None:
             return "-"
-        sent = OutboxMessage.objects.filter(
-            to=obj.email, category__startswith="training.", dedupe_key__contains=obj.reference
-        ).order_by("-created_at", "-pk")[:20]
+        sent = emails_to_delegate(obj.email, obj.reference)[:20]
         rows = format_html_join(
             "",
             "<li>{}: {} ({})</li>",
@@ -154,11 +151,9 @@ class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
             return super().save_model(request, obj, form, change)
         editable = {field.name for field in Booking._meta.concrete_fields}
         fields = [name for name in form.changed_data if name in editable]
-        try:
-            services.booking_details_change(booking=obj, changes={name: getattr(obj, name) for name in fields})
-        except Refused as refused:
-            # Another change got there first (the form checked the rules a moment ago).
-            self.message_user(request, str(refused), messages.ERROR)
+        # Refused only when another change got there first (the form checked the rules a moment ago): the
+        # refusal undoes the whole save, history included, and the site shows it as the only message.
+        services.booking_details_change(booking=obj, changes={name: getattr(obj, name) for name in fields})
         return None
 
     @admin.action(
