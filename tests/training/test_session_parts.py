@@ -117,6 +117,24 @@ def test_parts_that_make_no_sense_are_refused_and_nothing_changes(parts, message
     assert session.ends_at == _at(37, 16)
 
 
+def test_dates_that_would_start_the_course_before_booking_closes_are_refused():
+    # Booking closes two days before the first date; moving the first date three days earlier would start the
+    # course while booking is still open (the same rule as the session's own form).
+    session = _two_day(booking_closes_at=_at(28, 17))
+
+    with pytest.raises(Refused, match="Booking must close before the session starts"):
+        services.session_parts_set(
+            session=session,
+            parts=[
+                PartDates(starts_at=_at(27, 9, 30), ends_at=_at(27, 16)),
+                PartDates(starts_at=_at(37, 9, 30), ends_at=_at(37, 16)),
+            ],
+        )
+
+    session.refresh_from_db()
+    assert session.starts_at == _at(30, 9, 30)
+
+
 def test_a_date_with_attendance_marked_can_be_neither_moved_nor_removed():
     session = _two_day(first_day=-8)
     booking = BookingFactory(session=session)

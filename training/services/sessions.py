@@ -84,8 +84,10 @@ def session_parts_set(*, session: Session, parts: Sequence[PartDates]) -> Sessio
     ordered = check_parts(parts)
     session = locking.locked_session(session.pk)
     starts_at, ends_at = ordered[0].starts_at, ordered[-1].ends_at
-    if session.booking_closes_at and session.booking_closes_at > ends_at:
-        raise Refused("Booking must close before the session ends: change the closing time first.", field="parts")
+    try:
+        check_booking_dates(opens=session.booking_opens_at, closes=session.booking_closes_at, starts=starts_at)
+    except Refused as refused:
+        raise Refused(f"{refused} Change the booking dates first.", field="parts") from None
     existing = list(session.parts.all())
     kept = {(part.starts_at, part.ends_at) for part in existing} & {(d.starts_at, d.ends_at) for d in ordered}
     movable = [part for part in existing if (part.starts_at, part.ends_at) not in kept]
@@ -125,7 +127,6 @@ def session_set_capacity(*, session: Session, capacity: int, now: datetime.datet
     return session
 
 
-@transaction.atomic
 def check_cancel_reason(reason: str) -> str:
     """The reason a session is cancelled, as delegates will read it; refused when blank or too long."""
     reason = " ".join(reason.split())
