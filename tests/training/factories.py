@@ -36,6 +36,12 @@ class CourseFactory(factory.django.DjangoModelFactory):
     delivery = Delivery.IN_PERSON
 
 
+def _a_weekday_from(moment: datetime.datetime) -> datetime.datetime:
+    """The moment, moved on to the Monday when it falls at a weekend: the admin asks before saving weekend dates."""
+    weekday = timezone.localtime(moment).weekday()
+    return moment + datetime.timedelta(days=7 - weekday) if weekday >= 5 else moment
+
+
 class SessionFactory(factory.django.DjangoModelFactory):
     """A session on one date (one part, its own span). For several dates, ``services.session_parts_set``."""
 
@@ -44,7 +50,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     course = factory.SubFactory(CourseFactory)
-    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    starts_at = factory.LazyFunction(lambda: _a_weekday_from(timezone.now() + datetime.timedelta(days=30)))
     ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=3))
     venue_name = "Northminster House, 1st Floor"
     venue_address = "Market Street\nNorthbrook"
