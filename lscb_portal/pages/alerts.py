@@ -188,7 +188,13 @@ def subscribe(request):
             else:
                 return redirect("pages:alerts_check_email")
     else:
-        form = SubscribeForm(groups=groups, consent_label=wording, initial={"frequency": Frequency.IMMEDIATE})
+        # A link from a page ("Get an email when training places are available") names its list: ticked.
+        asked = set(request.GET.getlist("list"))
+        initial = {"frequency": Frequency.IMMEDIATE}
+        for group in groups:
+            if chosen := [item.key for item in group.lists if item.key in asked]:
+                initial[f"lists_{group.key}"] = chosen
+        form = SubscribeForm(groups=groups, consent_label=wording, initial=initial)
     return render(request, "pages/alerts.html", {"form": form, "groups": groups})
 
 

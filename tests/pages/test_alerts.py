@@ -108,6 +108,13 @@ def test_the_hub_says_so_when_there_are_no_lists(client):
 # --- subscribing ---
 
 
+def test_a_link_naming_a_list_opens_the_form_with_that_list_ticked(client, alert_lists):
+    page = client.get("/alerts/?list=training.alerts&list=no.such.list").content.decode()
+
+    ticked = re.findall(r'<input[^>]*value="([^"]+)"[^>]*checked|<input[^>]*checked[^>]*value="([^"]+)"', page)
+    assert {value for pair in ticked for value in pair if value} == {"training.alerts", "immediate"}
+
+
 @time_machine.travel(NOW, tick=False)
 def test_subscribing_stores_the_choice_and_consent_wording_and_sends_a_confirmation(client, alert_lists):
     response = client.post("/alerts/", subscribe_data(frequency="weekly", major_only="on"))
