@@ -239,6 +239,23 @@ def attendees_message(booking: Booking, *, subject: str, message: str, key: str)
     )
 
 
+def places_alert_to_contact(*, email: str, organisations: list[str], body: str, subject: str, event_key: str) -> bool:
+    """The places alert for an agency's training contact (not a subscriber: the footer says why they get it and
+    how to stop). Once per contact for each alert; True if it was queued now."""
+    text = render_to_string(
+        "training/emails/places_alert_contact.txt",
+        {"body": body, "organisations": organisations, "board": BoardSettings.get_solo()},
+    )
+    queued = queue_email(
+        to=email,
+        subject=subject,
+        text=text,
+        category=f"{CATEGORY}.places_alert_contact",
+        dedupe_key=f"{event_key}:contact:{email}",
+    )
+    return queued is not None
+
+
 def render_places_alert(sessions: list[tuple[Session, str]]) -> str:
     """The body of a "places remaining" alert (the base adds the footer and unsubscribe links)."""
     return render_to_string(

@@ -194,6 +194,31 @@ def test_the_places_alert_goes_to_immediate_subscribers_once(client, administrat
     assert "List-Unsubscribe" in message.headers
 
 
+def test_the_places_alert_also_goes_once_to_each_agency_training_contact(client, administrator):
+    session = SessionFactory(capacity=10, course=CourseFactory(title="Domestic Abuse Workshop"))
+    OrganisationFactory(name="Riverside Primary School", training_contact_email="Training@Riverside.example.org")
+    OrganisationFactory(name="Riverside Nursery", training_contact_email="training@riverside.example.org")
+    kept = OrganisationFactory(name="Northbrook Health Visiting", training_contact_email="old@health.example.org")
+    OrganisationFactory(name="Northbrook Health Visitors", training_contact_email="gone@health.example.org")
+    Organisation.objects.filter(name="Northbrook Health Visitors").update(merged_into=kept)
+    OrganisationFactory(name="Valley Academy", training_contact_email="lead@valley.example.org")
+    subscriber = Subscriber.objects.create(email="lead@valley.example.org", confirmed_at=timezone.now())
+    Subscription.objects.create(subscriber=subscriber, list_key="training.alerts", frequency="immediate")
+
+    response = _action(client, "/admin/training/session/", "send_places_alert", [session])
+    _action(client, "/admin/training/session/", "send_places_alert", [session])
+
+    sent = {message.to: message for message in OutboxMessage.objects.all()}
+    assert sorted(sent) == ["lead@valley.example.org", "old@health.example.org", "training@riverside.example.org"]
+    riverside = sent["training@riverside.example.org"].body_text
+    assert "Domestic Abuse Workshop" in riverside
+    assert "10 places left" in riverside
+    assert "training contact for Riverside Nursery, Riverside Primary School" in riverside
+    assert "List-Unsubscribe" in sent["lead@valley.example.org"].headers
+    said = [str(message) for message in response.wsgi_request._messages]
+    assert said == ["Places alert sent to 1 subscriber and 2 agency training contacts."]
+
+
 def test_charges_export_for_invoicing_once_and_can_be_waived(client, administrator, past_session):
     partner = BookingFactory(session=past_session, organisation=OrganisationFactory(name="Riverside Academy"))
     other = BookingFactory(

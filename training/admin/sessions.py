@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.history import HistoryAdmin
+from lscb_portal.core.wording import counted
 
 from .. import exports, services
 from ..models import Booking, BookingStatus, Session, SessionPart, SessionStatus
@@ -263,14 +264,22 @@ class SessionAdmin(
             else:
                 self.message_user(request, f"{session}: place offered to {booking.attendee_name}.", messages.SUCCESS)
 
-    @admin.action(description="Send a 'places remaining' alert to the training alerts list", permissions=["change"])
+    @admin.action(
+        description="Send a 'places remaining' alert to the training alerts list and agency contacts",
+        permissions=["change"],
+    )
     def send_places_alert(self, request, queryset):
         try:
-            count = services.places_alert_send(sessions=list(queryset))
+            sent = services.places_alert_send(sessions=list(queryset))
         except Refused as refused:
             self.message_user(request, str(refused), messages.WARNING)
         else:
-            self.message_user(request, f"Places alert sent to {count} subscriber(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"Places alert sent to {counted(sent.subscribers, 'subscriber')} and "
+                f"{counted(sent.contacts, 'agency training contact')}.",
+                messages.SUCCESS,
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("course").with_places()
