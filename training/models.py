@@ -48,6 +48,9 @@ class Length(models.TextChoices):
     HOURS = "hours", "A number of hours"
 
 
+_LENGTH_LABELS = dict(Length.choices)
+
+
 class ChargeBasis(models.TextChoices):
     NONE = "none", "No charge"
     LENGTH = "length", "By course length, at the charging policy's rates"
@@ -160,7 +163,8 @@ class Course(models.Model):
         if self.length == Length.HOURS and self.length_hours:
             hours = f"{self.length_hours.normalize():f}"
             return f"{hours} hour" if hours == "1" else f"{hours} hours"
-        return self.get_length_display()
+        # The choice's label, as get_length_display() gives it, without building the choices each time.
+        return _LENGTH_LABELS.get(self.length, self.length)
 
 
 class SessionStatus(models.TextChoices):
@@ -219,15 +223,19 @@ class SessionQuerySet(models.QuerySet):
             waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
         )
 
-    def has_places(self):
-        """Sessions with a place left, with ``places_taken`` and ``places_left``.
-
-        Counted per session in a subquery, so that with a LIMIT Postgres stops once it has
-        enough sessions; ``with_places()``'s join would group every session's bookings first.
-        """
-        return self.annotate(places_taken=places_taken_count(), places_left=places_left_of(F("places_taken"))).filter(
-            places_left__gt=0
+    def with_places_counted(self):
+        """``with_places()`` counted per session in subqueries, for a page of a long list: with a LIMIT,
+        Postgres counts only the sessions it returns; ``with_places()``'s join would group every session's
+        bookings first."""
+        return self.annotate(
+            places_taken=places_taken_count(),
+            places_left=places_left_of(F("places_taken")),
+            waiting_count=bookings_count(BookingStatus.WAITING),
         )
+
+    def has_places(self):
+        """Sessions with a place left, with ``places_taken``, ``places_left`` and ``waiting_count``."""
+        return self.with_places_counted().filter(places_left__gt=0)
 
 
 def places_left_of(taken) -> Greatest:
@@ -242,14 +250,19 @@ def places_left_of(taken) -> Greatest:
 
 def places_taken_count():
     """The places taken in the session of the outer query, as a subquery (0 when none)."""
-    taken = (
-        Booking.objects.filter(session=OuterRef("pk"), status__in=HOLDING_PLACE)
+    return bookings_count(*HOLDING_PLACE)
+
+
+def bookings_count(*statuses):
+    """The bookings in ``statuses`` of the session of the outer query, as a subquery (0 when none)."""
+    counted = (
+        Booking.objects.filter(session=OuterRef("pk"), status__in=statuses)
         .order_by()
         .values("session")
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return Coalesce(Subquery(taken, output_field=models.IntegerField()), 0)
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 def default_booking_closes(starts_at: datetime.datetime) -> datetime.datetime:

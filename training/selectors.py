@@ -3,6 +3,7 @@
 Each returns a fixed number of queries whatever the number of sessions and bookings.
 """
 
+import copy
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,18 @@ from .models import Booking, BookingStatus, Course, PartAttendance, Session, Ses
 
 # Sessions on one page of the programme.
 PROGRAMME_PAGE_SIZE = 25
+# The long columns no line of the programme shows: read, they would cross from the database for every row.
+PROGRAMME_UNSHOWN = (
+    "venue_address",
+    "access_notes",
+    "course__summary",
+    "course__aims",
+    "course__learning_outcomes",
+    "course__eligibility",
+    "course__aims_text",
+    "course__outcomes_text",
+    "course__search_vector",
+)
 
 
 @dataclass(frozen=True)
@@ -33,17 +46,26 @@ def _public_sessions():
     return Session.objects.public().select_related("course").with_places().prefetch_related("parts")
 
 
-def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetime | None = None) -> Page:
+def programme(
+    *, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetime | None = None, places: bool = True
+) -> Page:
     """One page of upcoming sessions of published courses, soonest first, with places taken.
 
-    Three queries whatever the number of sessions: the page's ids (LIMIT/OFFSET) with the count
-    of all (``_page_of``), those sessions with their places, and their dates. Places are annotated on the
-    page's sessions only: ``with_places()`` before the LIMIT would count the bookings of every
-    upcoming session. Any ``page`` gives a page, as ``Paginator.get_page`` does: not a
-    number means the first, beyond the end (or below 1) the last.
+    Two queries whatever the number of sessions: the page's sessions (LIMIT/OFFSET) with the count of all
+    (``_page_of``), and their dates. Places are counted per session in subqueries (``with_places_counted()``):
+    ``with_places()``'s join would count the bookings of every upcoming session. With ``places=False`` (and no
+    filter on places) the page has no places: ``with_current_places()`` adds them, so that a page kept while
+    only bookings change reads its places afresh. Any ``page`` gives a page, as ``Paginator.get_page`` does:
+    not a number means the first, beyond the end (or below 1) the last.
     """
     now = now or timezone.now()
-    sessions = Session.objects.public().upcoming(now)
+    sessions = (
+        Session.objects.public()
+        .upcoming(now)
+        .select_related("course")
+        .defer(*PROGRAMME_UNSHOWN)
+        .prefetch_related("parts")
+    )
     if filters.topic:
         sessions = sessions.filter(course__topics__slug=filters.topic)
     if filters.audience:
@@ -58,31 +80,45 @@ def programme(*, filters: ProgrammeFilters, page: Any = 1, now: datetime.datetim
     if filters.has_places:
         # Places someone can book now: a session whose booking has closed has none left to book.
         sessions = sessions.open_for_booking(now).has_places()
+    elif places:
+        sessions = sessions.with_places_counted()
     # The primary key last, so sessions starting together keep their places from page to page.
-    ordering = ("starts_at", "course__title", "pk")
-    found = _page_of(sessions.order_by(*ordering), page, PROGRAMME_PAGE_SIZE)
-    found.object_list = list(_public_sessions().filter(pk__in=list(found.object_list)).order_by(*ordering))
-    return found
+    return _page_of(sessions.order_by("starts_at", "course__title", "pk"), page, PROGRAMME_PAGE_SIZE)
+
+
+def with_current_places(page: Page) -> Page:
+    """``page`` with its sessions' places as they are now, in one query, as a new page of copies: the page given
+    is left as it was (it may be kept and shared). A session deleted since is left out."""
+    sessions = page.object_list
+    counted = Session.objects.filter(pk__in=[session.pk for session in sessions]).with_places_counted()
+    places = {pk: rest for pk, *rest in counted.values_list("pk", "places_taken", "places_left", "waiting_count")}
+    fresh = []
+    for session in sessions:
+        if session.pk in places:
+            session = copy.copy(session)
+            session.places_taken, session.places_left, session.waiting_count = places[session.pk]
+            fresh.append(session)
+    return Page(fresh, page.number, page.paginator)
 
 
 def _page_of(rows: QuerySet, page: Any, size: int) -> Page:
-    """``Paginator(rows' ids, size).get_page(page)``, its ids and the count of all rows read in one query.
+    """``Paginator(rows, size).get_page(page)``, its rows and the count of all rows read in one query.
 
     ``COUNT(*) OVER ()`` counts the rows before the LIMIT. A page with no rows (beyond the end,
     below 1, or nothing at all) goes the Paginator's own way, counting first.
     """
-    paginator = Paginator(rows.values_list("pk", flat=True), size)
+    paginator = Paginator(rows, size)
     try:
         number = int(page) if not isinstance(page, float) or page.is_integer() else None
     except (TypeError, ValueError):
         number = 1
     if number is not None and number >= 1:
         offset = (number - 1) * size
-        found = list(rows.annotate(total=Window(Count("pk"))).values_list("pk", "total")[offset : offset + size])
+        found = list(rows.annotate(total=Window(Count("pk")))[offset : offset + size])
         if found:
-            paginator.count = found[0][1]  # what the cached property would have read
+            paginator.count = found[0].total  # what the cached property would have read
             current = paginator.page(number)
-            current.object_list = [pk for pk, _total in found]
+            current.object_list = found
             return current
     return paginator.get_page(page)
 

@@ -7,6 +7,7 @@ signed link (``training.links``), and every change is a POST behind a confirm pa
 from functools import partial
 
 from django.contrib import messages
+from django.core.paginator import Page
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,7 @@ from .forms import (
     organisation_names,
 )
 from .models import Booking, BookingStatus, Certificate, Session
+from .templatetags.training_tags import keep_lines
 
 BOOKED_SESSION_KEY = "training_booked"
 
@@ -45,7 +47,19 @@ def index(request):
     # each set of choices (the topics in use, the next twelve months), with no form to build.
     form = ProgrammeFilterForm(request.GET, topics=topics) if request.GET else None
     filters = form.filters() if form is not None else selectors.ProgrammeFilters()
-    page = selectors.programme(filters=filters, page=request.GET.get("page"))
+    number = request.GET.get("page")
+    if filters.has_places:
+        page = selectors.programme(filters=filters, page=number)
+    else:
+        # Kept as a fragment while the sessions stay as they are: a booking changes only the places, read afresh.
+        page = selectors.with_current_places(
+            pagecache.fragment(
+                request,
+                ("training.programme", filters, number),
+                shows=["training"],
+                build=lambda: _kept_programme(filters, number),
+            )
+        )
     url_for = partial(pagination.page_url, reverse("training:index"), request.GET)
     context = {
         "form": form,
@@ -57,6 +71,12 @@ def index(request):
         "pagination": pagination.page_links(page, url_for=url_for),
     }
     return render(request, "training/index.html", context)
+
+
+def _kept_programme(filters: selectors.ProgrammeFilters, number) -> Page:
+    page = selectors.programme(filters=filters, page=number, places=False)
+    keep_lines(page.object_list)
+    return page
 
 
 def course(request, slug: str):

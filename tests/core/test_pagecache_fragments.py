@@ -125,3 +125,30 @@ def test_the_shell_shows_a_change_to_the_boards_details_on_the_next_page(setting
 
     assert "01632 960 999" in page  # the "worried about a child?" strip
     assert '<span class="govuk-!-font-weight-bold">Northbrook Children&#x27;s Partnership</span>' in page  # the footer
+
+
+def test_the_programme_keeps_its_sessions_while_bookings_change_and_shows_places_afresh(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    session = SessionFactory(capacity=12, course__title="Neglect: recognising and responding")
+    client = Client()
+
+    def programme():
+        """The page, and whether the sessions' dates were read for it (only when its sessions are read)."""
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/training/").content.decode()
+        return page, any("training_sessionpart" in query["sql"] for query in captured.captured_queries)
+
+    page, read = programme()
+    assert "0 of 12 taken" in page
+    assert read
+
+    BookingFactory(session=session)  # the places area only: the kept sessions stand, their places are read again
+    page, read = programme()
+    assert "1 of 12 taken" in page
+    assert not read
+
+    Course.objects.filter(pk=session.course_id).update(title="Neglect: the Graded Care Profile")
+    page, read = programme()
+    assert "Neglect: the Graded Care Profile" in page
+    assert "1 of 12 taken" in page
+    assert read

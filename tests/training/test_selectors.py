@@ -70,15 +70,34 @@ def test_the_programme_fetches_one_page_of_sessions_and_counts_places_on_it(djan
     BookingFactory(session=second_page[0])
     BookingFactory(session=second_page[0], status=BookingStatus.WAITING)
 
-    with django_assert_num_queries(3) as captured:  # the ids with the count, the sessions, their dates
+    with django_assert_num_queries(2) as captured:  # the sessions with their places and the count, their dates
         page = selectors.programme(filters=selectors.ProgrammeFilters(), page=2, now=now)
         rows = list(page)
 
     assert page.paginator.count == len(sessions)
     assert rows == second_page
-    assert (rows[0].places_taken, rows[0].waiting_count) == (1, 1)
-    assert any(f"LIMIT {selectors.PROGRAMME_PAGE_SIZE} OFFSET" in query["sql"] for query in captured.captured_queries)
-    assert "COUNT" in captured.captured_queries[0]["sql"]  # the count of all, read with the page's ids
+    assert (rows[0].places_taken, rows[0].places_left, rows[0].waiting_count) == (1, 1, 1)
+    assert f"LIMIT {selectors.PROGRAMME_PAGE_SIZE} OFFSET" in captured.captured_queries[0]["sql"]
+    assert "COUNT(" in captured.captured_queries[0]["sql"]  # the count of all, read with the page's sessions
+
+
+def test_a_programme_page_without_places_gets_them_afresh_as_copies(django_assert_num_queries):
+    now = timezone.now()
+    first, second, gone = (SessionFactory(starts_at=now + datetime.timedelta(days=n), capacity=2) for n in (1, 2, 3))
+    page = selectors.programme(filters=selectors.ProgrammeFilters(), now=now, places=False)
+    assert not hasattr(page.object_list[0], "places_taken")
+    BookingFactory(session=first)
+    BookingFactory(session=first)
+    BookingFactory(session=first, status=BookingStatus.WAITING)
+    gone.delete()
+
+    with django_assert_num_queries(1):
+        current = selectors.with_current_places(page)
+
+    assert current.object_list == [first, second]
+    assert [(s.places_taken, s.places_left, s.waiting_count) for s in current] == [(2, 0, 1), (0, 2, 0)]
+    assert (current.number, current.paginator) == (page.number, page.paginator)
+    assert not hasattr(page.object_list[0], "places_taken")  # the page given is left as it was
 
 
 @pytest.mark.parametrize(("asked", "given"), [("3", 3), (3.0, 3), ("9", 3), ("0", 3), ("-2", 3), ("2.5", 1), ("x", 1)])

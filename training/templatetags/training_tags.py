@@ -26,22 +26,25 @@ def breakable_email(email: str):
 
 
 @register.simple_tag
-def places_rows(sessions, show_course: bool):
-    """The rows of the places table (``partials/_training_places_table.html``), written here in Python.
-
-    Each row has some twenty values and conditions; as a template loop they cost a programme page
-    more than all its queries. Every value is escaped. ``sessions`` need ``with_places()`` (or
-    ``has_places()``), their course and their ``parts``.
-    """
+def places_facts(sessions) -> list:
+    """Each session's line of the places table (``partials/_training_places_table.html``), worked out once for
+    its cards and its rows. ``sessions`` need ``with_places()`` (or ``has_places()``), their course and their
+    ``parts``."""
     zone, now = timezone.get_current_timezone(), timezone.now()
-    return mark_safe("".join(_places_row(_facts(session, zone, now), show_course) for session in sessions))  # noqa: S308
+    return [_facts(session, zone, now) for session in sessions]
 
 
 @register.simple_tag
-def places_cards(sessions, show_course: bool):
+def places_rows(facts, show_course: bool):
+    """The rows of the places table, written here in Python: each row has some twenty values and conditions,
+    which as a template loop cost a programme page more than all its queries. Every value is escaped."""
+    return mark_safe("".join(_places_row(each, show_course) for each in facts))  # noqa: S308
+
+
+@register.simple_tag
+def places_cards(facts, show_course: bool):
     """The same sessions as cards, one list item each, for screens narrower than a tablet."""
-    zone, now = timezone.get_current_timezone(), timezone.now()
-    return mark_safe("".join(_places_card(_facts(session, zone, now), show_course) for session in sessions))  # noqa: S308
+    return mark_safe("".join(_places_card(each, show_course) for each in facts))  # noqa: S308
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,21 @@ class _Facts:
     where: str
 
 
+def keep_lines(sessions) -> None:
+    """Work out each session's line of the places table but its places, once, for sessions kept while bookings
+    change (the programme's page): ``places_facts`` then adds only the places, read afresh."""
+    zone = timezone.get_current_timezone()
+    for session in sessions:
+        session.kept_line = _line(session, zone)
+
+
 def _facts(session, zone, now) -> _Facts:
+    line = getattr(session, "kept_line", None) or _line(session, zone)
+    return _Facts(**line, taken=str(session.places_taken), left=_places_left(session, zone, now))
+
+
+def _line(session, zone) -> dict:
+    """What the session's line shows but its places: escaped HTML, keyed by ``_Facts`` field."""
     course = session.course
     spans = [(part.starts_at.astimezone(zone), part.ends_at.astimezone(zone)) for part in dates(session)]
     later = [date_text(starts, "table") for starts, _ in spans[1:]]
@@ -75,18 +92,16 @@ def _facts(session, zone, now) -> _Facts:
         where = "Online" + (f" ({escape(session.venue_name)})" if session.venue_name else "")
     else:
         where = escape(session.venue_name) + (f", {escape(session.venue_postcode)}" if session.venue_postcode else "")
-    return _Facts(
-        url=escape(session.get_absolute_url()),
-        course=escape(course.title),
-        first_date=date_text(spans[0][0], "table"),
-        later_dates=later,
-        times=f'{"<br>".join(times)}<br><span class="govuk-body-s">{escape(course.length_label)}{each}</span>',
-        capacity=str(session.capacity),
-        taken=str(session.places_taken),
-        left=_places_left(session, zone, now),
-        trainers=escape(session.trainers or "To be confirmed"),
-        where=where,
-    )
+    return {
+        "url": escape(session.get_absolute_url()),
+        "course": escape(course.title),
+        "first_date": date_text(spans[0][0], "table"),
+        "later_dates": later,
+        "times": f'{"<br>".join(times)}<br><span class="govuk-body-s">{escape(course.length_label)}{each}</span>',
+        "capacity": str(session.capacity),
+        "trainers": escape(session.trainers or "To be confirmed"),
+        "where": where,
+    }
 
 
 def _places_left(session, zone, now) -> str:
