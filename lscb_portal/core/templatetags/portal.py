@@ -8,7 +8,10 @@ written here rather than looked up through the translation machinery for every d
 from datetime import date, datetime
 
 from django import template
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -87,3 +90,34 @@ def timerange(start, end):
     if start.date() == end.date():
         return f"{ukdate(start)}, {uktime(start)} to {uktime(end)}"
     return f"{ukdate(start)}, {uktime(start)} to {ukdate(end)}, {uktime(end)}"
+
+
+@register.simple_tag
+def search_results(results):
+    """The list items of a page of search results, written here in Python: as a template included for each
+    result they cost a results page more than its ranking. Every value is escaped; a snippet is safe HTML
+    already. A training course's next sessions (``course_id``, ``sessions``) come from
+    ``partials/_search_result_sessions.html``."""
+    sessions = get_template("partials/_search_result_sessions.html")
+    return mark_safe("".join(_search_result(result, sessions) for result in results))  # noqa: S308
+
+
+def _search_result(result, sessions_template) -> str:
+    where = [escape(result.kind)]
+    if result.context:
+        where.append(escape(result.context))
+    if result.date:
+        day = _local(result.date)
+        shown = escape(result.date_label) if result.date_label else date_text(day, "short")
+        where.append(f'<time datetime="{day:%Y-%m-%d}">{shown}</time>')
+    html = (
+        '<li class="lscb-results__item">\n'
+        f'  <p class="govuk-body-s govuk-!-margin-bottom-1">{" · ".join(where)}</p>\n'
+        f'  <h2 class="govuk-heading-s govuk-!-margin-bottom-1"><a class="govuk-link" href="{escape(result.url)}">'
+        f"{escape(result.title)}</a></h2>\n"
+    )
+    if result.snippet:
+        html += f'  <p class="govuk-body govuk-!-margin-bottom-1">{conditional_escape(result.snippet)}</p>\n'
+    if getattr(result, "course_id", None):
+        html += sessions_template.render({"result": result})
+    return html + "</li>\n"
