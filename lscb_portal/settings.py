@@ -424,6 +424,9 @@ TRAINING_MY_LINK_DAYS = 3
 # Booking: tight per email (3 in 10 minutes, 10 a day); per client address a burst limit (10 a minute: a script
 # filling a programme, not a council's training coordinator) beside a generous hourly one.
 RATE_LIMITS["training.book"] = {"email": [(3, 600), (10, 86400)], "ip": [(10, 60), (100, 3600)]}
+# A nomination emails everyone it names: tighter per address than a booking, and as generous per IP address as a
+# council's managers need.
+RATE_LIMITS["training.nominate"] = {"email": [(3, 600), (10, 86400)], "ip": [(10, 60), (60, 3600)]}
 RATE_LIMITS["training.my"] = {"email": (5, 3600), "ip": (300, 3600)}
 # Checking a certificate's code: an employer checks a few; a burst is someone trying codes.
 RATE_LIMITS["training.verify_certificate"] = {"ip": [(10, 60), (60, 3600)]}

@@ -8,7 +8,7 @@ from lscb_portal.core.models import BoardSettings
 from lscb_portal.core.outbox import Attachment, queue_email
 
 from . import calendars, conf, links, selectors
-from .models import Booking, Session
+from .models import Booking, BookingStatus, Session
 
 CATEGORY = "training"
 
@@ -150,7 +150,57 @@ def place_transferred(old: Booking, new: Booking) -> None:
         context={**_booking_context(old), "colleague": new},
         attachments=[_calendar_attachment(old, cancel=True)],
     )
-    booking_confirmed(new)
+    if new.status == BookingStatus.PENDING_APPROVAL:
+        approval_requested(new)
+    else:
+        booking_confirmed(new)
+
+
+def nominated(booking: Booking, *, manager_role: str, waiting_position: int | None) -> None:
+    """To a member of staff their manager nominated: their own booking, link and (with a place) calendar file."""
+    confirmed = booking.status != BookingStatus.WAITING
+    _send(
+        template="nominated",
+        to=booking.email,
+        subject=(
+            f"Your manager has booked you a place: {booking.session.course.title} ({booking.reference})"
+            if confirmed
+            else f"Your manager has put you on the waiting list: {booking.session.course.title} ({booking.reference})"
+        ),
+        dedupe_key=f"training.nominated:{booking.reference}",
+        context={
+            **_booking_context(booking),
+            "manager_role": manager_role,
+            "confirmed": confirmed,
+            "waiting_position": waiting_position,
+        },
+        attachments=[_calendar_attachment(booking)] if confirmed else [],
+    )
+
+
+def nomination_made(*, session: Session, manager, results: list) -> None:
+    """To the manager, once for a nomination: everyone they named and what happened to each
+    (``services.nominations.NominationResult``)."""
+    first = next(result.booking for result in results if result.booking)
+    _send(
+        template="nomination_made",
+        to=manager.email,
+        subject=f"Your nomination: {session.course.title}, {len(results)} "
+        f"{'person' if len(results) == 1 else 'people'}",
+        # One email for each nomination: its first booking's reference is its own.
+        dedupe_key=f"training.nomination_made:{first.reference}",
+        context={
+            "session": session,
+            "course": session.course,
+            "session_url": absolute_url(session),
+            "manager": manager,
+            "organisation": first.organisation.name,
+            "results": results,
+            "confirmed": [result for result in results if result.outcome == "confirmed"],
+            "waiting": [result for result in results if result.outcome == "waiting"],
+            "refused": [result for result in results if result.outcome == "refused"],
+        },
+    )
 
 
 def booking_moved(booking: Booking, old_session: Session) -> None:

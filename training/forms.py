@@ -11,6 +11,8 @@ from lscb_portal.core.models import Organisation
 
 from .models import Audience, Course, Delivery, Level
 from .selectors import ProgrammeFilters
+from .services import MAX_NOMINEES, Nominee
+from .services.bookings import mailbox
 
 EMAIL_ERRORS = {
     "required": "Enter your work email address",
@@ -180,6 +182,191 @@ def empty_booking_form(requires_manager_approval: bool, eligibility: str, organi
     return BookingForm(course=course, organisation_names=list(organisation_names))
 
 
+class NominationForm(OrganisationQuestion, forms.Form):
+    """The manager's part of a nomination: who they are, and what they confirm. The staff they nominate are
+    the rows of ``NomineeFormSet``; the page renders this form in two parts (``details_helper`` above the rows,
+    ``confirm_helper`` below them)."""
+
+    manager_name = forms.CharField(
+        label="Your full name", max_length=150, error_messages={"required": "Enter your full name"}
+    )
+    email = forms.EmailField(
+        label="Your work email address",
+        max_length=254,
+        help_text="We send you one email listing everyone you nominate and what happened to each.",
+        error_messages=EMAIL_ERRORS,
+    )
+    organisation = forms.CharField(
+        label="Your organisation",
+        max_length=200,
+        help_text="Everyone you nominate is booked with this organisation. Start typing to choose it; if it is not "
+        "listed, type its full name.",
+        error_messages={"required": "Enter the name of your organisation"},
+    )
+    role = forms.CharField(label="Your job title", max_length=150, error_messages={"required": "Enter your job title"})
+    eligibility = forms.BooleanField(required=False)
+    manager_confirms = forms.BooleanField(
+        label="I manage everyone I have named here, and I agree to them attending this session",
+        error_messages={"required": "Confirm that you manage everyone named and agree to them attending"},
+    )
+
+    def __init__(self, *args, course: Course, organisation_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course = course
+        self.fields["organisation"].widget.attrs.update({"list": "organisation-names", "autocomplete": "off"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        self.fields["manager_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
+        if course.requires_manager_approval:
+            self.fields[
+                "manager_confirms"
+            ].help_text = (
+                "This course needs a manager's approval. Your nomination is that approval: nobody is asked again."
+            )
+        confirm = [Field.checkbox("manager_confirms")]
+        if course.eligibility:
+            self.fields["eligibility"].required = True
+            self.fields["eligibility"].label = f"Everyone I have named meets this statement: {course.eligibility}"
+            self.fields["eligibility"].error_messages["required"] = (
+                "Confirm that everyone you nominate meets the eligibility statement"
+            )
+            confirm.insert(0, Field.checkbox("eligibility"))
+        else:
+            del self.fields["eligibility"]
+        question = self.ask_about_organisation()
+        self.details_helper = FormHelper()
+        self.details_helper.form_tag = False
+        self.details_helper.disable_csrf = True
+        self.details_helper.layout = Layout(
+            Fieldset(
+                Field.text("manager_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("email", field_width=Fluid.TWO_THIRDS),
+                Field.text("organisation", field_width=Fluid.TWO_THIRDS),
+                Markup(_organisation_datalist(organisation_names)),
+                *question,
+                Field.text("role", field_width=Fluid.TWO_THIRDS),
+                legend="Your details",
+                legend_size=Size.MEDIUM,
+            )
+        )
+        self.confirm_helper = FormHelper()
+        self.confirm_helper.form_tag = False
+        self.confirm_helper.disable_csrf = True
+        self.confirm_helper.layout = Layout(Fieldset(*confirm, legend="Confirm", legend_size=Size.MEDIUM))
+
+
+class NomineeForm(forms.Form):
+    """One member of staff on a nomination. A row left blank is skipped."""
+
+    name = forms.CharField(label="Full name", max_length=150, error_messages={"required": "Enter their full name"})
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        help_text="Their own address: we send them their booking and their link to manage it.",
+        error_messages={
+            "required": "Enter their work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    role = forms.CharField(label="Job title", max_length=150, error_messages={"required": "Enter their job title"})
+
+    def __init__(self, *args, number: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.fields["email"].widget.attrs["spellcheck"] = "false"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("name", field_width=Fluid.TWO_THIRDS),
+                Field.text("email", field_width=Fluid.TWO_THIRDS),
+                Field.text("role", field_width=Fluid.TWO_THIRDS),
+                legend=f"Member of staff {number}",
+                legend_size=Size.SMALL,
+            )
+        )
+
+
+NOMINEE_ROWS = 3
+
+
+class BaseNomineeFormSet(forms.BaseFormSet):
+    """The rows of staff: any may be left blank, at least one filled in, nobody twice and never the manager.
+
+    At most ``MAX_NOMINEES`` rows are ever built, whatever the management form claims.
+    """
+
+    default_error_messages = {"too_many_forms": f"You can nominate up to {MAX_NOMINEES} people at once"}
+
+    def __init__(self, *args, manager_email: str = "", **kwargs):
+        kwargs.setdefault("prefix", "staff")
+        super().__init__(*args, **kwargs)
+        self.manager_email = manager_email
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "number": (index or 0) + 1}
+
+    def _construct_form(self, i, **kwargs):
+        # Every row may be left blank (the formset asks for at least one filled in).
+        return super()._construct_form(i, empty_permitted=True, use_required_attribute=False, **kwargs)
+
+    def filled(self) -> list[NomineeForm]:
+        return [form for form in self.forms if form.has_changed()]
+
+    def clean(self):
+        if not self.management_form.is_valid():
+            return
+        filled = self.filled()
+        if not filled and not any(self.errors):
+            raise forms.ValidationError(
+                "Enter the name, email address and job title of at least one member of staff", code="no_staff"
+            )
+        seen: dict[str, int] = {}
+        manager = mailbox(self.manager_email) if self.manager_email else None
+        for form in filled:
+            email = (form.cleaned_data.get("email") or "").strip().lower()
+            if not email:
+                continue
+            if email in seen:
+                form.add_error(
+                    "email", f"{email} is already entered for member of staff {seen[email]}: nominate each person once"
+                )
+            else:
+                seen[email] = form.number
+            if manager and mailbox(email) == manager:
+                form.add_error("email", "Enter their own email address, not yours")
+
+    def nominees(self) -> list[Nominee]:
+        return [
+            Nominee(name=form.cleaned_data["name"], email=form.cleaned_data["email"], role=form.cleaned_data["role"])
+            for form in self.filled()
+        ]
+
+
+NomineeFormSet = forms.formset_factory(
+    NomineeForm,
+    formset=BaseNomineeFormSet,
+    extra=0,
+    max_num=MAX_NOMINEES,
+    absolute_max=MAX_NOMINEES,
+    validate_max=True,
+)
+
+
+def nominee_rows(data, *, add: int = 0) -> list[dict]:
+    """The rows of staff as typed (for "Add another member of staff"), with ``add`` blank rows after them, never
+    more than ``MAX_NOMINEES``. Reads only what a row's fields hold; anything else sent is ignored."""
+    try:
+        count = int(data.get("staff-TOTAL_FORMS", NOMINEE_ROWS))
+    except (TypeError, ValueError):
+        count = NOMINEE_ROWS
+    count = max(1, min(count, MAX_NOMINEES))
+    fields = ("name", "email", "role")
+    rows = [{name: str(data.get(f"staff-{i}-{name}", ""))[:254] for name in fields} for i in range(count)]
+    return (rows + [{}] * add)[:MAX_NOMINEES]
+
+
 class TransferForm(forms.Form):
     attendee_name = forms.CharField(
         label="Your colleague's full name", max_length=150, error_messages={"required": "Enter your colleague's name"}
@@ -211,12 +398,41 @@ class TransferForm(forms.Form):
                 error_messages={"required": "Confirm that your colleague meets the eligibility statement"},
             )
             extra = [Field.checkbox("eligibility")]
+        manager = []
+        if booking.session.course.requires_manager_approval:
+            # The colleague's place needs their manager's approval, as a new booking would: often the same manager.
+            self.fields["manager_name"] = forms.CharField(
+                label="Their manager's name",
+                max_length=150,
+                initial=booking.manager_name,
+                error_messages={"required": "Enter your colleague's manager's name"},
+            )
+            self.fields["manager_email"] = forms.EmailField(
+                label="Their manager's email address",
+                max_length=254,
+                initial=booking.manager_email,
+                help_text="This course needs a manager's approval: we email them a link to approve your colleague's "
+                "place, and hold it until they answer.",
+                error_messages={
+                    "required": "Enter your colleague's manager's email address",
+                    "invalid": "Enter the manager's email address in the correct format, like name@example.org",
+                },
+            )
+            manager = [
+                Fieldset(
+                    Field.text("manager_name", field_width=Fluid.TWO_THIRDS),
+                    Field.text("manager_email", field_width=Fluid.TWO_THIRDS),
+                    legend="Their manager",
+                    legend_size=Size.SMALL,
+                )
+            ]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("attendee_name", field_width=Fluid.TWO_THIRDS),
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Field.text("role", field_width=Fluid.TWO_THIRDS),
             Field.text("phone", field_width=Fluid.ONE_THIRD),
+            *manager,
             Fieldset(Field.checkbox("same_organisation"), *extra, legend="Confirm", legend_size=Size.SMALL),
             Button("submit", "Pass my place to this colleague"),
         )

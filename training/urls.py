@@ -16,6 +16,8 @@ urlpatterns = [
     path("courses/<slug:slug>/", cached_page(views.course, shows=PROGRAMME), name="course"),
     path("sessions/<int:pk>/", cached_page(views.session, shows=[*PROGRAMME, "organisations"]), name="session"),
     path("sessions/<int:pk>/booked/", views.booked, name="booked"),
+    path("sessions/<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("sessions/<int:pk>/nominated/", views.nominated, name="nominated"),
     path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session_calendar"),
     path("bookings/<str:token>/", views.booking, name="booking"),
     path("bookings/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),

@@ -23,19 +23,24 @@ from lscb_portal.core.signing import BadLink, signed_link_page
 
 from . import calendars, links, selectors, services
 from .forms import (
+    NOMINEE_ROWS,
     BookingForm,
     EvaluationForm,
     MyTrainingForm,
+    NominationForm,
+    NomineeFormSet,
     ProgrammeFilterForm,
     TransferForm,
     empty_booking_form,
     empty_programme_filter,
+    nominee_rows,
     organisation_names,
 )
 from .models import Booking, BookingStatus, Certificate, Session
 from .templatetags.training_tags import keep_lines
 
 BOOKED_SESSION_KEY = "training_booked"
+NOMINATED_SESSION_KEY = "training_nominated"
 
 
 def index(request):
@@ -153,6 +158,122 @@ def booked(request, pk: int):
     return render(request, "training/booked.html", context)
 
 
+def _manager_typed(data) -> dict:
+    """The manager's details as typed, to fill the form in again after "Add another member of staff"."""
+    fields = ("manager_name", "email", "organisation", "role")
+    typed = {name: str(data.get(name, ""))[:254] for name in fields}
+    return {
+        **typed,
+        "eligibility": bool(data.get("eligibility")),
+        "manager_confirms": bool(data.get("manager_confirms")),
+    }
+
+
+def _nomination_outcomes(results: list[services.NominationResult]) -> list[dict]:
+    """What the confirmation page shows of each person, kept in the browser's session until the next nomination."""
+    return [
+        {
+            "name": result.booking.attendee_name if result.booking else result.nominee.name.strip(),
+            "email": result.booking.email if result.booking else result.nominee.email.strip().lower(),
+            "outcome": str(result.outcome),
+            "reference": result.booking.reference if result.booking else "",
+            "waiting_position": result.waiting_position,
+            "refusal": result.refusal,
+        }
+        for result in results
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def nominate(request, pk: int):
+    """A manager nominates one or several of their staff: one form, a row for each person. "Add another member
+    of staff" posts the form back with one more row (it works without JavaScript) and books nobody."""
+    found = selectors.session_detail(pk=pk)
+    if found is None:
+        raise Http404("No such session")
+    course = found.course
+    state = services.booking_state(found, timezone.now())
+    names = organisation_names()
+    rows_full = False
+    if request.method == "POST" and state == services.BookingState.OPEN and "add_row" in request.POST:
+        rows = nominee_rows(request.POST, add=1)
+        rows_full = len(rows) >= services.MAX_NOMINEES
+        form = NominationForm(initial=_manager_typed(request.POST), course=course, organisation_names=names)
+        formset = NomineeFormSet(initial=rows)
+    elif request.method == "POST" and state == services.BookingState.OPEN:
+        ratelimit.check(request, "training.nominate", email=request.POST.get("email"))
+        form = NominationForm(request.POST, course=course, organisation_names=names)
+        form.is_valid()  # the manager's address, when valid, is checked against the rows even if the rest is not
+        formset = NomineeFormSet(request.POST, manager_email=form.cleaned_data.get("email", ""))
+        if not formset.management_form.is_valid():
+            # Only a page tampered with loses the rows' count: start the rows again rather than show none.
+            form.add_error(None, "The list of staff was not sent. Enter your staff again.")
+            formset = NomineeFormSet(initial=[{}] * NOMINEE_ROWS)
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            manager = services.Manager(
+                name=data["manager_name"],
+                email=data["email"],
+                organisation=form.organisation_meant(),
+                role=data["role"],
+            )
+            try:
+                results = services.nomination_create(
+                    session=found,
+                    manager=manager,
+                    nominees=formset.nominees(),
+                    eligibility_confirmed=data.get("eligibility", False),
+                )
+            except Refused as refused:
+                if isinstance(refused, services.NobodyNominated):
+                    for booking in refused.already_booked:
+                        services.booking_details_resend(booking=booking)
+                add_to_form(form, refused)
+            else:
+                request.session[NOMINATED_SESSION_KEY] = {
+                    "session": found.pk,
+                    "manager_email": manager.email.strip().lower(),
+                    "results": _nomination_outcomes(results),
+                }
+                return redirect("training:nominated", pk=found.pk)
+    else:
+        form = NominationForm(course=course, organisation_names=names)
+        formset = NomineeFormSet(initial=[{}] * NOMINEE_ROWS)
+    has_errors = bool(form.errors) or (formset.is_bound and (any(formset.errors) or bool(formset.non_form_errors())))
+    context = {
+        "session": found,
+        "course": course,
+        "form": form,
+        "formset": formset,
+        "state": state,
+        "has_errors": has_errors,
+        "rows_full": rows_full or formset.total_form_count() >= services.MAX_NOMINEES,
+        "max_nominees": services.MAX_NOMINEES,
+    }
+    return render(request, "training/nominate.html", context)
+
+
+@never_cache
+def nominated(request, pk: int):
+    """What happened to each person nominated. Found through the browser's session, never stored: it names them."""
+    kept = request.session.get(NOMINATED_SESSION_KEY)
+    if not kept or kept.get("session") != pk:
+        return redirect("training:nominate", pk=pk)
+    found = Session.objects.public().select_related("course").prefetch_related("parts").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such session")
+    results = kept["results"]
+    context = {
+        "session": found,
+        "course": found.course,
+        "manager_email": kept["manager_email"],
+        "confirmed": [each for each in results if each["outcome"] == "confirmed"],
+        "waiting": [each for each in results if each["outcome"] == "waiting"],
+        "refused": [each for each in results if each["outcome"] == "refused"],
+    }
+    return render(request, "training/nominated.html", context)
+
+
 def session_calendar(request, pk: int):
     found = Session.objects.public().select_related("course").filter(pk=pk).first()
     if found is None:
@@ -240,16 +361,22 @@ def booking_transfer(request, token: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         colleague = services.Colleague(
-            name=data["attendee_name"], email=data["email"], role=data["role"], phone=data["phone"]
+            name=data["attendee_name"],
+            email=data["email"],
+            role=data["role"],
+            phone=data["phone"],
+            manager_name=data.get("manager_name", ""),
+            manager_email=data.get("manager_email", ""),
         )
         try:
             new = services.booking_transfer(booking=found, colleague=colleague)
         except Refused as refused:
             add_to_form(form, refused)
         else:
-            messages.success(
-                request, f"Your place has passed to {new.attendee_name}. We have emailed them the details."
-            )
+            message = f"Your place has passed to {new.attendee_name}. We have emailed them the details."
+            if new.status == BookingStatus.PENDING_APPROVAL:
+                message += f" We have asked {new.manager_name or new.manager_email} to approve their place."
+            messages.success(request, message)
             return redirect("training:booking", token=token)
     context = {
         "booking": found,

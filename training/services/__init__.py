@@ -1,6 +1,6 @@
 """Writes that enforce the training rules: who holds a session's places, and what follows a session.
 
-One module per subject (``bookings``, ``waitinglist``, ``approvals``, ``sessions``,
+One module per subject (``bookings``, ``nominations``, ``waitinglist``, ``approvals``, ``sessions``,
 ``attendance``, ``charges``, ``evaluations``, ``reminders``, ``alerts``, ``organisations``, ``staff``,
 ``retention``). ``rules`` says what the booking rules allow at a given moment, for the
 services and for the pages and back office that offer only what they allow; ``locking``
@@ -27,6 +27,15 @@ from .bookings import (
 )
 from .charges import charge_due, charge_waive, charges_mark_invoiced
 from .evaluations import EvaluationAnswers, certificate_available, evaluation_submit, evaluations_send
+from .nominations import (
+    MAX_NOMINEES,
+    Manager,
+    NobodyNominated,
+    NominationResult,
+    Nominee,
+    check_nominees,
+    nomination_create,
+)
 from .organisations import organisation_for_name, organisation_for_staff, organisation_merge
 from .reminders import reminders_send
 from .retention import needs_delete_expired
@@ -58,6 +67,7 @@ from .waitinglist import holds_expire, offer_accept, offer_decline, waiting_plac
 __all__ = [
     "CANCELLABLE",
     "MARKABLE",
+    "MAX_NOMINEES",
     "AlreadyBooked",
     "Attendee",
     "BookingState",
@@ -65,6 +75,10 @@ __all__ = [
     "Colleague",
     "Delegate",
     "EvaluationAnswers",
+    "Manager",
+    "NobodyNominated",
+    "NominationResult",
+    "Nominee",
     "PartDates",
     "approval_decide",
     "attendance_mark",
@@ -86,6 +100,7 @@ __all__ = [
     "charges_mark_invoiced",
     "check_parts",
     "check_bookable",
+    "check_nominees",
     "check_booking_dates",
     "check_cancel_reason",
     "check_capacity",
@@ -97,6 +112,7 @@ __all__ = [
     "holds_expire",
     "my_training_link_send",
     "needs_delete_expired",
+    "nomination_create",
     "offer_accept",
     "offer_decline",
     "organisation_for_name",

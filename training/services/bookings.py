@@ -45,17 +45,22 @@ class AlreadyBooked(Refused):
 
 @dataclass(frozen=True)
 class Colleague:
+    """Who takes a place passed on. On a course that needs a manager's approval, ``manager_name`` and
+    ``manager_email`` are the colleague's manager (blank: the same manager as the booking's)."""
+
     name: str
     email: str
     role: str
     phone: str = ""
+    manager_name: str = ""
+    manager_email: str = ""
 
 
 def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _mailbox(email: str) -> str:
+def mailbox(email: str) -> str:
     """The mailbox an address reaches: lower case, without a ``+tag`` (``me+boss@x`` reaches ``me@x``)."""
     local, _, domain = _normalise_email(email).rpartition("@")
     return f"{local.split('+', 1)[0]}@{domain}"
@@ -101,6 +106,7 @@ def booking_create(
     eligibility_confirmed: bool,
     now: datetime.datetime | None = None,
     by_staff: bool = False,
+    nominated: bool = False,
     notify: bool = True,
 ) -> Booking:
     """Book a place, or a place on the waiting list when the session is full.
@@ -112,6 +118,10 @@ def booking_create(
     have checked eligibility and approval themselves, so the place is confirmed at once. Capacity, the
     cap per organisation and one booking per address hold as for everyone. ``notify=False`` books
     without emailing the delegate (the team has told them already).
+
+    ``nominated``: the delegate's manager (``attendee.manager_name``/``manager_email``) booked the place for
+    them from the nomination form (``nomination_create``). The public rules hold, but the nomination is the
+    manager's approval, so the place is confirmed at once.
     """
     now = now or timezone.now()
     session = locking.locked_session(session.pk)
@@ -127,7 +137,7 @@ def booking_create(
         raise Refused("Confirm that you meet the eligibility statement to book.", field="eligibility")
     if course.requires_manager_approval and not attendee.manager_email and not by_staff:
         raise Refused("Enter your manager's email address: this course needs their approval.", field="manager_email")
-    if attendee.manager_email and _mailbox(attendee.manager_email) == _mailbox(email):
+    if attendee.manager_email and mailbox(attendee.manager_email) == mailbox(email):
         raise Refused(
             "Your manager’s email address must be your manager’s own address, not yours.", field="manager_email"
         )
@@ -159,7 +169,7 @@ def booking_create(
         created_at=now,
     )
     if locking.places_left(session) > 0:
-        if course.requires_manager_approval and not by_staff:
+        if course.requires_manager_approval and not (by_staff or nominated):
             booking.status = BookingStatus.PENDING_APPROVAL
             booking.hold_expires_at = hold_until(session, now, datetime.timedelta(hours=course.approval_hold_hours))
         else:
@@ -169,6 +179,8 @@ def booking_create(
         booking.status = BookingStatus.WAITING
     if by_staff:
         save_with_reason(booking, "Booked by the training team" + ("" if notify else " (not emailed)"))
+    elif nominated:
+        save_with_reason(booking, f"Nominated by their manager, {booking.manager_name}"[:100])
     else:
         save_with_reason(booking, "Booked online")
     if attendee.access_needs.strip() or attendee.dietary_needs.strip():
@@ -257,9 +269,22 @@ def bookings_delete(*, booking_ids, now: datetime.datetime | None = None) -> int
     return deleted.get(Booking._meta.label, 0)
 
 
+def _transfer_hold_until(session: Session, now: datetime.datetime) -> datetime.datetime:
+    """How long a place passed on is held for the colleague's manager: as for a new booking, and after booking
+    has closed (a place can still be passed on then) until the session starts at the latest."""
+    length = datetime.timedelta(hours=session.course.approval_hold_hours)
+    if now < session.booking_closes_at:
+        return hold_until(session, now, length)
+    return min(now + length, session.starts_at)
+
+
 @transaction.atomic
 def booking_transfer(*, booking: Booking, colleague: Colleague, now: datetime.datetime | None = None) -> Booking:
-    """Pass a confirmed place to a colleague from the same organisation. Returns the colleague's booking."""
+    """Pass a confirmed place to a colleague from the same organisation. Returns the colleague's booking.
+
+    On a course that needs a manager's approval the colleague's manager is asked, as for a new booking: the
+    place is held for the colleague (it is not offered to the waiting list) until the manager answers.
+    """
     now = now or timezone.now()
     session, booking = locking.lock_booking(booking)
     state = cancel_state(booking, now)
@@ -270,6 +295,18 @@ def booking_transfer(*, booking: Booking, colleague: Colleague, now: datetime.da
         raise Refused("Enter your colleague's email address, not your own.", field="email")
     if session.bookings.live().for_email(email).exists():
         raise Refused(f"{email} already has a booking for this session.", field="email")
+    manager_name = colleague.manager_name.strip() or booking.manager_name
+    manager_email = _normalise_email(colleague.manager_email) or booking.manager_email
+    needs_approval = session.course.requires_manager_approval
+    if needs_approval and not manager_email:
+        raise Refused(
+            "Enter your colleague's manager's email address: this course needs their approval.", field="manager_email"
+        )
+    if manager_email and mailbox(manager_email) == mailbox(email):
+        raise Refused(
+            "Your colleague's manager's email address must be the manager's own address, not your colleague's.",
+            field="manager_email",
+        )
     new = Booking(
         session=session,
         sequence=locking.next_in_lock_order(),
@@ -278,13 +315,17 @@ def booking_transfer(*, booking: Booking, colleague: Colleague, now: datetime.da
         phone=colleague.phone.strip(),
         organisation=booking.organisation,
         role=colleague.role.strip(),
-        manager_name=booking.manager_name,
-        manager_email=booking.manager_email,
+        manager_name=manager_name,
+        manager_email=manager_email,
         eligibility_confirmed=True,
-        status=BookingStatus.CONFIRMED,
         created_at=now,
-        confirmed_at=now,
     )
+    if needs_approval:
+        new.status = BookingStatus.PENDING_APPROVAL
+        new.hold_expires_at = _transfer_hold_until(session, now)
+    else:
+        new.status = BookingStatus.CONFIRMED
+        new.confirmed_at = now
     end_booking(booking, EndReason.TRANSFERRED, now, "Place passed to a colleague")
     save_with_reason(new, f"Place passed on by {booking.attendee_name} ({booking.reference})")
     booking.transferred_to = new
