@@ -198,34 +198,33 @@ class Snippet(Func):
             f"MinWords={max(1, per_passage // 2)}, ShortWord=3, MaxFragments=2, "
             'FragmentDelimiter=" … "'
         )
-        plain_sql = f"translate(COALESCE({text_sql}, ''), %s, %s)"
-        plain_params = (*text_params, "<>" + _START + _STOP + _LT + _GT, _LT + _GT)
+        # The text as the headline reads it, made once per row from no more than it can use: control characters
+        # out, angle brackets as stand-ins (see _LT). Only compiled SQL and constants are interpolated; the values
+        # are parameters. OFFSET 0 keeps Postgres from folding each subquery into the expressions above it, which
+        # would make the plain text, or the opening's headline, again for every use.
         limit = SNIPPET_OPENING_CHARS
+        plain_sql = f"translate(left(COALESCE({text_sql}, ''), {SNIPPET_SCAN_CHARS + 1}), %s, %s)"
+        plain_params = (*text_params, "<>" + _START + _STOP + _LT + _GT, _LT + _GT)
         opening_sql = (
-            f"CASE WHEN length({plain_sql}) > {limit} "
-            f"THEN regexp_replace(left({plain_sql}, {limit + 1}), '\\S*$', '') ELSE {plain_sql} END"
+            f"CASE WHEN length(source.plain) > {limit} "
+            f"THEN regexp_replace(left(source.plain, {limit + 1}), '\\S*$', '') ELSE source.plain END"
         )
-        opening_params = (*plain_params, *plain_params, *plain_params)
-        # Only compiled SQL and constants are interpolated; the values are parameters. OFFSET 0 keeps
-        # Postgres from folding the subquery into the CASE, which would make the opening's headline twice.
         sql = (
-            f"(SELECT CASE WHEN strpos(opening.headline, %s) > 0 OR length({plain_sql}) <= {limit} "  # noqa: S608
-            f"THEN opening.headline ELSE ts_headline(%s::regconfig, left({plain_sql}, {SNIPPET_SCAN_CHARS}), "
+            f"(SELECT CASE WHEN strpos(opening.headline, %s) > 0 OR length(opening.plain) <= {limit} "  # noqa: S608
+            f"THEN opening.headline ELSE ts_headline(%s::regconfig, left(opening.plain, {SNIPPET_SCAN_CHARS}), "
             f"{query_sql}, %s) END "
-            f"FROM (SELECT ts_headline(%s::regconfig, {opening_sql}, {query_sql}, %s) AS headline "
-            "OFFSET 0) AS opening)"
+            f"FROM (SELECT ts_headline(%s::regconfig, {opening_sql}, {query_sql}, %s) AS headline, source.plain "
+            f"FROM (SELECT {plain_sql} AS plain OFFSET 0) AS source OFFSET 0) AS opening)"
         )
         params = (
             _START,
-            *plain_params,
             CONFIG,
-            *plain_params,
             *query_params,
             options,
             CONFIG,
-            *opening_params,
             *query_params,
             options,
+            *plain_params,
         )
         for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("''", "&#x27;")):
             sql = f"replace({sql}, '{character}', '{entity}')"
