@@ -32,6 +32,8 @@ from .models import (
     PartAttendance,
     Session,
     SessionStatus,
+    Trainer,
+    Venue,
 )
 from .workingdays import is_working_day
 
@@ -76,12 +78,13 @@ VENUES = [
 ]  # fmt: skip
 ONLINE = ("Microsoft Teams", "", "", "")
 
+# (name as certificates print it, agency, email)
 TRAINERS = [
-    "Helen Marsh",
-    "Tomasz Nowak",
-    "Dr Ruth Okafor (Designated Doctor)",
-    "DS Kieran Walsh (Northbrook Police)",
-    "Sarah Lin (Safe Harbour)",
+    ("Helen Marsh", "Northbrook Safeguarding Children Board", "helen.marsh@northbrook-lscb.example.org"),
+    ("Tomasz Nowak", "Northbrook Safeguarding Children Board", "tomasz.nowak@northbrook-lscb.example.org"),
+    ("Dr Ruth Okafor (Designated Doctor)", "Northbrook Community Health NHS Trust", ""),
+    ("DS Kieran Walsh (Northbrook Police)", "Northbrook Police", ""),
+    ("Sarah Lin (Safe Harbour)", "Safe Harbour domestic abuse service", ""),
 ]
 
 COURSES = [
@@ -292,6 +295,43 @@ def _upsert(model, lookup: dict, values: dict):
     return obj
 
 
+def _venues() -> dict[tuple, Venue]:
+    """The demo's venues and its online room, typed once: sessions choose them."""
+    return {
+        venue: _upsert(
+            Venue,
+            {"name": venue[0]},
+            {
+                "is_online": venue is ONLINE,
+                "address": venue[1],
+                "postcode": venue[2],
+                "access_notes": venue[3],
+                # A standing Teams room: its link is the same for every session held in it.
+                "joining_url": "https://teams.example.org/northbrook-training" if venue is ONLINE else "",
+            },
+        )
+        for venue in [*VENUES, ONLINE]
+    }
+
+
+def _trainers() -> list[Trainer]:
+    return [_upsert(Trainer, {"name": name}, {"agency": agency, "email": email}) for name, agency, email in TRAINERS]
+
+
+def _chosen(venue: Venue, trainers: list[Trainer]) -> dict:
+    """A session's venue, with the details it shows copied from it and its trainers (as the admin does)."""
+    from .services import trainer_names
+
+    return {
+        "venue": venue,
+        "venue_name": venue.name,
+        "venue_address": venue.address,
+        "venue_postcode": venue.postcode,
+        "access_notes": venue.access_notes,
+        "trainers": trainer_names(trainers),
+    }
+
+
 def _financial_year_start(today: datetime.date) -> datetime.date:
     return datetime.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
 
@@ -417,6 +457,7 @@ def load() -> str:
     organisations = _organisations()
     sessions = bookings = 0
     cancelled = _session_to_cancel(year_start)
+    venues, all_trainers = _venues(), _trainers()
     for index, spec in enumerate(COURSES):
         course = _upsert(
             Course,
@@ -446,6 +487,7 @@ def load() -> str:
         for run_index, month in enumerate(spec["months"]):
             day = _session_day(year_start, month, index)
             venue = ONLINE if spec.get("delivery") == Delivery.ONLINE else VENUES[(index + run_index) % len(VENUES)]
+            trainers = [all_trainers[(index + k) % len(all_trainers)] for k in range(2)]
             for times in runs:
                 parts = _parts(day, times, spec.get("weeks", 1))
                 session = _upsert(
@@ -453,12 +495,8 @@ def load() -> str:
                     {"course": course, "starts_at": parts[0].starts_at},
                     {
                         "ends_at": parts[-1].ends_at,
-                        "venue_name": venue[0],
-                        "venue_address": venue[1],
-                        "venue_postcode": venue[2],
-                        "access_notes": venue[3],
-                        "joining_url": "https://teams.example.org/northbrook-training" if venue is ONLINE else "",
-                        "trainers": ", ".join(TRAINERS[(index + k) % len(TRAINERS)] for k in range(2)),
+                        **_chosen(venues[venue], trainers),
+                        "joining_url": venues[venue].joining_url,
                         "capacity": spec["capacity"],
                         "places_per_organisation": spec.get("per_organisation"),
                         **(
@@ -468,11 +506,12 @@ def load() -> str:
                         ),
                     },
                 )
+                session.trainer_records.set(trainers)
                 _dated(session, parts)
                 sessions += 1
                 pattern = FILL_PATTERNS[(index + run_index + sessions) % len(FILL_PATTERNS)]
                 bookings += _fill(session, pattern, organisations, now)
-    last_year_sessions, last_year_bookings = _previous_year(year_start, organisations, now)
+    last_year_sessions, last_year_bookings = _previous_year(year_start, organisations, now, venues, all_trainers)
     _needs(now)
     charges, evaluations = _after_sessions(now)
     return (
@@ -499,7 +538,7 @@ PRACTICE_CHANGES = [
 ]
 
 
-def _previous_year(year_start: datetime.date, organisations, now) -> tuple[int, int]:
+def _previous_year(year_start: datetime.date, organisations, now, venues, all_trainers) -> tuple[int, int]:
     last_year = year_start.replace(year=year_start.year - 1)
     sessions = bookings = 0
     for index, spec in enumerate(COURSES):
@@ -509,20 +548,18 @@ def _previous_year(year_start: datetime.date, organisations, now) -> tuple[int, 
             times = spec["times"]
             venue = ONLINE if spec.get("delivery") == Delivery.ONLINE else VENUES[(index + run_index) % len(VENUES)]
             parts = _parts(day, times, spec.get("weeks", 1))
+            trainers = [all_trainers[(index + k) % len(all_trainers)] for k in range(2)]
             session = _upsert(
                 Session,
                 {"course": course, "starts_at": parts[0].starts_at},
                 {
                     "ends_at": parts[-1].ends_at,
-                    "venue_name": venue[0],
-                    "venue_address": venue[1],
-                    "venue_postcode": venue[2],
-                    "access_notes": venue[3],
-                    "trainers": ", ".join(TRAINERS[(index + k) % len(TRAINERS)] for k in range(2)),
+                    **_chosen(venues[venue], trainers),
                     "capacity": spec["capacity"],
                     "places_per_organisation": spec.get("per_organisation"),
                 },
             )
+            session.trainer_records.set(trainers)
             _dated(session, parts)
             sessions += 1
             pattern = PREVIOUS_YEAR_PATTERNS[index % len(PREVIOUS_YEAR_PATTERNS)]

@@ -272,12 +272,88 @@ def default_booking_closes(starts_at: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(closing_date, conf.close_time()))
 
 
+class Venue(models.Model):
+    """A place sessions are held, typed once and chosen for each session.
+
+    Choosing a venue copies its details onto the session (``services.venue_details``): the session's
+    own copy is what pages, emails, calendar files and registers show and what its history records,
+    so editing a venue later changes only the sessions still to come (the admin says how many).
+    """
+
+    name = models.CharField(
+        max_length=200, help_text="As delegates will read it, e.g. 'Northminster House, 1st Floor'."
+    )
+    is_online = models.BooleanField(
+        "online", default=False, help_text="An online meeting room (e.g. 'Microsoft Teams'): it has no address."
+    )
+    address = models.TextField(blank=True, help_text="One part of the address per line.")
+    postcode = models.CharField(max_length=10, blank=True)
+    access_notes = models.TextField(
+        blank=True, help_text="Parking, step-free access, hearing loop, nearest station: what delegates need to know."
+    )
+    joining_url = models.URLField(
+        "standing joining link",
+        blank=True,
+        help_text="Only for an online room whose link never changes. A link made for each meeting goes on the "
+        "session instead. Sent only to confirmed delegates.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                Lower("postcode"),
+                name="training_venue_one_per_name_and_postcode",
+                violation_error_message="There is already a venue with this name and postcode.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.is_online:
+            return f"{self.name} (online)"
+        return f"{self.name}, {self.postcode}" if self.postcode else self.name
+
+
+class Trainer(models.Model):
+    """Someone who delivers sessions. Sessions keep the names of their trainers as they were (certificates
+    print them), so renaming a trainer changes only the sessions still to come."""
+
+    name = models.CharField(max_length=200, help_text="As certificates print it, e.g. 'DS Kieran Walsh'.")
+    email = models.EmailField(blank=True)
+    agency = models.CharField(max_length=200, blank=True, help_text="Who they work for, e.g. 'Northbrook Police'.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="training_trainer_one_per_name",
+                violation_error_message="There is already a trainer with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})" if self.agency else self.name
+
+
 class Session(models.Model):
     """One run of a course, on one or more dates (``parts``). A morning and an afternoon run are two sessions."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="Its address and access notes are copied to the session. Add a new venue with the + button.",
+    )
+    # The venue's details as they were when it was chosen: what the session's pages and emails show.
     venue_name = models.CharField(max_length=200, blank=True, help_text="For online sessions: e.g. 'Microsoft Teams'.")
     venue_address = models.TextField(blank=True, help_text="One part of the address per line.")
     venue_postcode = models.CharField(max_length=10, blank=True)
@@ -287,6 +363,14 @@ class Session(models.Model):
     joining_url = models.URLField(
         "online joining link", blank=True, help_text="Sent only to confirmed delegates, never shown publicly."
     )
+    trainer_records = models.ManyToManyField(
+        Trainer,
+        blank=True,
+        related_name="sessions",
+        verbose_name="trainers",
+        help_text="Type to find a trainer; add a new one with the + button.",
+    )
+    # The chosen trainers' names as they were when chosen: what certificates and registers print.
     trainers = models.CharField(max_length=255, blank=True, help_text="Names, separated by commas.")
     capacity = models.PositiveIntegerField(
         help_text="The total number of places. Raising it offers the new places to the waiting list."

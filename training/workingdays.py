@@ -7,13 +7,13 @@ import holidays
 
 
 @cache
-def _bank_holidays(year: int) -> frozenset[datetime.date]:
+def _bank_holiday_names(year: int) -> dict[datetime.date, str]:
     # England and Wales share one set of bank holidays.
-    return frozenset(holidays.UK(subdiv="ENG", years=[year]).keys())
+    return dict(holidays.UK(subdiv="ENG", years=[year]))
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+    return day.weekday() < 5 and day not in _bank_holiday_names(day.year)
 
 
 def working_days_before(day: datetime.date, count: int) -> datetime.date:
@@ -25,3 +25,8 @@ def working_days_before(day: datetime.date, count: int) -> datetime.date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def bank_holiday(day: datetime.date) -> str | None:
+    """The name of the bank holiday in England and Wales on ``day``, or None."""
+    return _bank_holiday_names(day.year).get(day)

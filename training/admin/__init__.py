@@ -5,4 +5,4 @@ them), so the admin can never oversell a session. One module per model admin, wi
 the filters, forms and task pages (register, report, merging organisations) beside them.
 """
 
-from . import bookings, charges, courses, evaluations, sessions  # noqa: F401  (registers the model admins)
+from . import bookings, charges, courses, evaluations, sessions, venues  # noqa: F401  (registers the model admins)

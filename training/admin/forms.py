@@ -7,7 +7,7 @@ from lscb_portal.core.errors import Refused, add_to_form
 from lscb_portal.core.models import Organisation
 
 from .. import services
-from ..models import Session
+from ..models import Session, Venue
 
 
 class SessionPartFormSet(forms.BaseInlineFormSet):
@@ -43,11 +43,8 @@ class SessionAdminForm(forms.ModelForm):
             "course",
             "starts_at",
             "ends_at",
-            "trainers",
-            "venue_name",
-            "venue_address",
-            "venue_postcode",
-            "access_notes",
+            "trainer_records",
+            "venue",
             "joining_url",
             "capacity",
             "places_per_organisation",
@@ -91,6 +88,20 @@ class SessionAdminForm(forms.ModelForm):
             except Refused as refused:
                 add_to_form(self, refused)
         return cleaned
+
+    def save(self, commit=True):
+        # The chosen venue's details and trainers' names are copied onto the session: its pages, emails and
+        # history show them as they were when chosen (see services.venues).
+        session = super().save(commit=False)
+        if "venue" in self.changed_data:
+            previous = Venue.objects.filter(pk=self.initial["venue"]).first() if self.initial.get("venue") else None
+            services.venue_copy_to(session, self.cleaned_data["venue"], previous=previous)
+        if "trainer_records" in self.changed_data:
+            session.trainers = services.trainer_names(self.cleaned_data["trainer_records"])
+        if commit:
+            session.save()
+            self._save_m2m()
+        return session
 
 
 class AttendeesEmailForm(forms.Form):

@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from lscb_portal.core.errors import Refused
 from lscb_portal.core.history import HistoryAdmin
@@ -60,7 +61,12 @@ class BookingInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(
-    CancelSessionView, RegisterView, StaffBookingsView, SessionDocumentsView, ReportViews, HistoryAdmin
+    CancelSessionView,
+    RegisterView,
+    StaffBookingsView,
+    SessionDocumentsView,
+    ReportViews,
+    HistoryAdmin,
 ):
     form = SessionAdminForm
     list_display = [
@@ -76,7 +82,7 @@ class SessionAdmin(
     ]
     list_filter = [WhenFilter, PlacesFilter, "status", "course__delivery", "course", "venue_name"]
     search_fields = ["course__title", "venue_name", "venue_postcode", "trainers"]
-    autocomplete_fields = ["course"]
+    autocomplete_fields = ["course", "venue", "trainer_records"]
     date_hierarchy = "starts_at"
     inlines = [BookingInline]
     actions = [
@@ -89,8 +95,11 @@ class SessionAdmin(
         "cancel_sessions",
     ]
     fieldsets = [
-        (None, {"fields": ["course", "starts_at", "ends_at", "trainers", "bookings_link", "register_link"]}),
-        ("Where", {"fields": ["venue_name", "venue_address", "venue_postcode", "access_notes", "joining_url"]}),
+        (
+            None,
+            {"fields": ["course", "starts_at", "ends_at", "trainer_records", "bookings_link", "register_link"]},
+        ),
+        ("Where", {"fields": ["venue", "venue_shown", "joining_url"]}),
         (
             "Places and booking",
             {
@@ -114,10 +123,23 @@ class SessionAdmin(
         # A new session is given its first date here; from then on its dates are edited below, and its
         # start and end are the span of them.
         span = [] if obj is None else ["starts_at", "ends_at"]
-        return [*fields, *span, "bookings_link", "register_link", "cancelled_bookings"]
+        return [*fields, *span, "venue_shown", "bookings_link", "register_link", "cancelled_bookings"]
 
     def get_inlines(self, request, obj):
         return [BookingInline] if obj is None else [SessionPartInline, BookingInline]
+
+    @admin.display(description="delegates are shown")
+    def venue_shown(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "The venue's name, address and access notes, once saved."
+        lines = obj.venue_lines or ["No venue yet"]
+        notes = format_html("<br>Getting there: {}", obj.access_notes) if obj.access_notes else ""
+        return format_html(
+            "{}{}<br><span class='help'>Copied from the venue when it was chosen; "
+            "a change to the venue reaches the sessions still to come.</span>",
+            format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)),
+            notes,
+        )
 
     @admin.display(description="bookings")
     def bookings_link(self, obj) -> str:

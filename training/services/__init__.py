@@ -1,7 +1,7 @@
 """Writes that enforce the training rules: who holds a session's places, and what follows a session.
 
 One module per subject (``bookings``, ``nominations``, ``waitinglist``, ``approvals``, ``sessions``,
-``attendance``, ``charges``, ``evaluations``, ``reminders``, ``alerts``, ``organisations``, ``staff``,
+``venues``, ``attendance``, ``charges``, ``evaluations``, ``reminders``, ``alerts``, ``organisations``, ``staff``,
 ``retention``). ``rules`` says what the booking rules allow at a given moment, for the
 services and for the pages and back office that offer only what they allow; ``locking``
 says how places are counted under the session's lock, and ``transitions`` how a booking
@@ -62,6 +62,13 @@ from .sessions import (
     session_set_capacity,
 )
 from .staff import Delegate, booking_move, bookings_add
+from .venues import (
+    trainer_names,
+    trainer_sessions_refresh,
+    upcoming_sessions_count,
+    venue_copy_to,
+    venue_sessions_refresh,
+)
 from .waitinglist import holds_expire, offer_accept, offer_decline, waiting_place_offer_now
 
 __all__ = [
@@ -125,5 +132,10 @@ __all__ = [
     "session_parts_set",
     "session_set_capacity",
     "status_from_marks",
+    "trainer_names",
+    "trainer_sessions_refresh",
+    "upcoming_sessions_count",
+    "venue_copy_to",
+    "venue_sessions_refresh",
     "waiting_place_offer_now",
 ]
