@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 
 from lscb_portal.core.models import Organisation, Sector
-from training.models import Booking, BookingStatus, Course, Delivery, Session, SessionPart
+from training.models import Booking, BookingStatus, Course, Delivery, Session, SessionPart, Trainer, Venue
 
 _sequence = itertools.count(1_000_000)
 
@@ -34,6 +34,24 @@ class CourseFactory(factory.django.DjangoModelFactory):
     aims = "<p>To help practitioners recognise abuse and neglect and know how to respond.</p>"
     learning_outcomes = "<ul><li>Recognise the signs of neglect</li><li>Know how to make a referral</li></ul>"
     delivery = Delivery.IN_PERSON
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Riverside Community Centre, Room {n}")
+    address = "12 Mill Lane\nNorthbrook"
+    postcode = "NB3 7HL"
+    access_notes = "Free parking on site. Level access throughout."
+
+
+class TrainerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trainer
+
+    name = factory.Sequence(lambda n: f"Trainer {n}")
+    agency = "Northbrook Safeguarding Children Board"
 
 
 def _a_weekday_from(moment: datetime.datetime) -> datetime.datetime:

@@ -30,7 +30,7 @@ class _ReachesUpcomingSessions:
     refresh_label = ""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(upcoming_count=_upcoming_count())
+        return super().get_queryset(request).annotate(upcoming_count=_upcoming_count()).order_by("name", "pk")
 
     @admin.display(description="sessions to come", ordering="upcoming_count")
     def upcoming(self, obj) -> int:
