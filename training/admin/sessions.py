@@ -15,6 +15,7 @@ from lscb_portal.core.wording import counted
 from .. import exports, services
 from ..models import Booking, BookingStatus, Session, SessionPart, SessionStatus
 from .cancelling import CancelSessionView
+from .copying import CopySessionsView
 from .documents import SessionDocumentsView
 from .filters import PlacesFilter, WhenFilter
 from .forms import AttendeesEmailForm, SessionAdminForm, SessionPartFormSet
@@ -62,6 +63,7 @@ class BookingInline(admin.TabularInline):
 @admin.register(Session)
 class SessionAdmin(
     CancelSessionView,
+    CopySessionsView,
     RegisterView,
     StaffBookingsView,
     SessionDocumentsView,
@@ -92,6 +94,7 @@ class SessionAdmin(
         "email_attendees",
         "offer_next_waiting_place",
         "send_places_alert",
+        "copy_forward",
         "cancel_sessions",
     ]
     fieldsets = [

@@ -1,8 +1,8 @@
 """Writes that enforce the training rules: who holds a session's places, and what follows a session.
 
 One module per subject (``bookings``, ``nominations``, ``waitinglist``, ``approvals``, ``sessions``,
-``venues``, ``attendance``, ``charges``, ``evaluations``, ``reminders``, ``alerts``, ``organisations``, ``staff``,
-``retention``). ``rules`` says what the booking rules allow at a given moment, for the
+``copying``, ``venues``, ``attendance``, ``charges``, ``evaluations``, ``reminders``, ``alerts``, ``organisations``,
+``staff``, ``retention``). ``rules`` says what the booking rules allow at a given moment, for the
 services and for the pages and back office that offer only what they allow; ``locking``
 says how places are counted under the session's lock, and ``transitions`` how a booking
 moves from one state to the next. Callers import from here (``from training import services``).
@@ -26,6 +26,15 @@ from .bookings import (
     my_training_link_send,
 )
 from .charges import charge_due, charge_waive, charges_mark_invoiced
+from .copying import (
+    SessionCopy,
+    TermCopy,
+    check_weeks,
+    session_copy,
+    session_copy_preview,
+    sessions_copy_forward,
+    sessions_copy_preview,
+)
 from .evaluations import EvaluationAnswers, certificate_available, evaluation_submit, evaluations_send
 from .nominations import (
     MAX_NOMINEES,
@@ -87,6 +96,8 @@ __all__ = [
     "NominationResult",
     "Nominee",
     "PartDates",
+    "SessionCopy",
+    "TermCopy",
     "approval_decide",
     "attendance_mark",
     "attendees_email",
@@ -114,6 +125,7 @@ __all__ = [
     "check_details_change",
     "check_organisation_cap",
     "check_staff_bookable",
+    "check_weeks",
     "evaluation_submit",
     "evaluations_send",
     "holds_expire",
@@ -128,6 +140,10 @@ __all__ = [
     "places_alert_send",
     "reminders_send",
     "session_cancel",
+    "session_copy",
+    "session_copy_preview",
+    "sessions_copy_forward",
+    "sessions_copy_preview",
     "session_date_warnings",
     "session_parts_set",
     "session_set_capacity",
