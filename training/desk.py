@@ -88,7 +88,7 @@ def register() -> None:
     desk.register_tasks(
         desk.Task(AREA, "Add a session", "admin:training_session_add", "training.add_session"),
         desk.Task(AREA, "Sessions and places", "admin:training_session_changelist", "training.view_session",
-                  "Registers, sign-in sheets, waiting lists, emails to delegates"),
+                  "Registers, sign-in sheets, waiting lists, emails to delegates, copying a term forward"),
         desk.Task(AREA, "Bookings", "admin:training_booking_changelist", "training.view_booking",
                   "Approve, cancel, mark attendance"),
         desk.Task(AREA, "The board's training report", "admin:training_report", "training.view_session",
@@ -98,4 +98,7 @@ def register() -> None:
         desk.Task(AREA, "Charges to invoice", "admin:training_charge_changelist", "training.view_charge",
                   query="?state=payable"),
         desk.Task(AREA, "Courses", "admin:training_course_changelist", "training.view_course"),
+        desk.Task(AREA, "Venues", "admin:training_venue_changelist", "training.view_venue",
+                  "Addresses and access notes, typed once"),
+        desk.Task(AREA, "Trainers", "admin:training_trainer_changelist", "training.view_trainer"),
     )  # fmt: skip
