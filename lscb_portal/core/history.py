@@ -10,6 +10,7 @@ their change is the change of the field they come from. Fields people cannot edi
 status and publication time, a chapter's address) are listed.
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -154,7 +155,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
         version_key = history.model._meta.pk
         if not (_is_key(self.model._meta.pk, object_id) and _is_key(version_key, version_id)):
             raise Http404("No such version.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        record = history.filter(**{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id}).first()
+        if record is None:
+            raise Http404("No such version.")
+        # simple-history lays out a version's form with the fields prepopulated as declared, but an admin may make
+        # one of them read-only for this record (a published series' address), which leaves the form without it.
+        # This version's own prepopulated fields go on a copy: the admin itself serves every request.
+        readonly = set(self.get_readonly_fields(request, record.instance))
+        for_version = copy.copy(self)
+        for_version.prepopulated_fields = {
+            name: sources
+            for name, sources in self.get_prepopulated_fields(request, record.instance).items()
+            if name not in readonly
+        }
+        return super(HistoryAdmin, for_version).history_form_view(request, object_id, version_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         records = list(historical_records)
