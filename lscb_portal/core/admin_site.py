@@ -10,7 +10,7 @@ every app registers its models) is a ``PortalAdminSite``. On top of Django's adm
 - counts login attempts against the per-address rate limit (django-axes does the per-account lockout);
 - adds staff password reset by email under ``/admin/password-reset/``;
 - shows a service's refusal (``errors.Refused``) that a page or action lets through as an error message on the
-  page it came from, instead of a server error;
+  page it came from, instead of a server error, and so a list's action posted with rows that cannot be the table's;
 - makes the home page each person's desk (``core.desk``: what needs them, by role, and their task pages) and
   gathers the security and job tables into one "System" group that only superusers see;
 - gives every page what the browser needs to keep unsaved work and warn before the idle timeout
@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin import AdminSite
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin import AdminSite, ModelAdmin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -48,6 +49,33 @@ def refusals_as_messages(view):
     return inner
 
 
+def selections_checked(view):
+    """Answer a list's action posted with rows that cannot be this table's (``_selected_action=abc``) with a
+    message, back on the list: Django's admin would look them up and fail with a server error."""
+    model_admin = getattr(view, "__self__", None)
+    if not isinstance(model_admin, ModelAdmin):
+        return view
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        if request.method == "POST" and not _are_keys(model_admin, request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            messages.error(request, "Some of the rows chosen are not in this list. Choose them again.")
+            return redirect(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return inner
+
+
+def _are_keys(model_admin: ModelAdmin, values: list[str]) -> bool:
+    key = model_admin.model._meta.pk
+    try:
+        for value in values:
+            key.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 # Security and job tables: one "System" group, for superusers only.
 SYSTEM_APPS = ("auth", "axes", "otp_totp", "otp_static", "otp_email", "procrastinate", "taggit")
 
@@ -62,7 +90,7 @@ class PortalAdminSite(AdminSite):
 
     def admin_view(self, view, cacheable=False):
         # Every model admin's pages and actions, and the task pages, pass through here.
-        return super().admin_view(refusals_as_messages(view), cacheable)
+        return super().admin_view(refusals_as_messages(selections_checked(view)), cacheable)
 
     def login(self, request, extra_context=None):
         """Django's login, then the second factor when it is owed."""
