@@ -1,3 +1,3 @@
-"""The base's back office: board settings, organisations, subscribers and the email outbox."""
+"""The base's back office: board settings, organisations, subscribers, the email outbox and the system tables."""
 
-from . import accounts, board, outbox, subscriptions  # noqa: F401  (registers the model admins)
+from . import accounts, board, outbox, subscriptions, system  # noqa: F401  (registers the model admins)
