@@ -75,6 +75,8 @@ class ChapterAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
+        # The counts group the rows, and Django then leaves the model's ordering out; the autocomplete's pages
+        # need one (the list orders by its own columns anyway).
         return (
             super()
             .get_queryset(request)
@@ -82,6 +84,7 @@ class ChapterAdmin(HistoryAdmin):
                 published_count=Count("versions", filter=Q(versions__update_round__published_at__isnull=False)),
                 draft_count=Count("versions", filter=Q(versions__update_round__published_at__isnull=True)),
             )
+            .order_by(*Chapter._meta.ordering)
         )
 
     def get_readonly_fields(self, request, obj=None):

@@ -36,6 +36,8 @@ class CourseAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
+        # The count groups the rows, and Django then leaves the model's ordering out; the autocomplete's pages
+        # need one (the list orders by its own columns anyway).
         return (
             super()
             .get_queryset(request)
@@ -45,6 +47,7 @@ class CourseAdmin(HistoryAdmin):
                     filter=Q(sessions__starts_at__gt=timezone.now(), sessions__status=SessionStatus.SCHEDULED),
                 )
             )
+            .order_by(*Course._meta.ordering)
         )
 
     @admin.display(description="upcoming sessions", ordering="upcoming_count")
