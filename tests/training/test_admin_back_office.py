@@ -33,6 +33,9 @@ def past_session():
     )
 
 
+URL = "/admin/training/session/"
+
+
 def _action(client, url, action, objects, **extra):
     return client.post(url, {"action": action, "_selected_action": [obj.pk for obj in objects], **extra})
 
@@ -56,6 +59,73 @@ def test_the_register_marks_everyone_in_one_go(client, administrator, past_sessi
     assert absent.status == BookingStatus.DID_NOT_ATTEND
     assert Charge.objects.get().booking == absent
     assert "Attendance saved: 2 delegate(s) updated." in response.content.decode()
+
+
+def test_mark_everyone_attended_then_the_exceptions(client, administrator, past_session):
+    names = ["Amira Begum", "Ben Brennan", "Chloe Dunn", "Tom Price"]
+    amira, ben, chloe, tom = (BookingFactory(session=past_session, attendee_name=name) for name in names)
+    BookingFactory(session=past_session, attendee_name="Still Waiting", status=BookingStatus.WAITING)
+    url = f"/admin/training/session/{past_session.pk}/register/"
+    client.post(url, {f"attendance-{tom.pk}": "did_not_attend"})  # Tom's absence was recorded earlier
+
+    # The page as it stands: Tom not attending, everyone else unmarked; one button marks the rest attended.
+    form = {f"attendance-{each.pk}": "" for each in (amira, ben, chloe)} | {f"attendance-{tom.pk}": "did_not_attend"}
+    response = client.post(url, form | {"mark_all": "attended"}, follow=True)
+
+    statuses = dict(Booking.objects.filter(session=past_session).values_list("attendee_name", "status"))
+    assert statuses == {
+        "Amira Begum": BookingStatus.ATTENDED,
+        "Ben Brennan": BookingStatus.ATTENDED,
+        "Chloe Dunn": BookingStatus.ATTENDED,
+        "Tom Price": BookingStatus.DID_NOT_ATTEND,
+        "Still Waiting": BookingStatus.WAITING,
+    }
+    page = response.content.decode()
+    assert "Marked 3 delegate(s) attended and kept 1 as did not attend." in page
+    assert f'id="attended-{ben.pk}" checked' in page
+    assert f'id="absent-{tom.pk}" checked' in page
+
+    # Then the exception: Ben did not come after all; saving raises his charge and leaves the others.
+    response = client.post(
+        url,
+        {f"attendance-{each.pk}": "attended" for each in (amira, chloe)}
+        | {f"attendance-{ben.pk}": "did_not_attend", f"attendance-{tom.pk}": "did_not_attend"},
+        follow=True,
+    )
+
+    ben.refresh_from_db()
+    amira.refresh_from_db()
+    assert ben.status == BookingStatus.DID_NOT_ATTEND
+    assert amira.status == BookingStatus.ATTENDED
+    assert sorted(Charge.objects.values_list("booking__attendee_name", flat=True)) == ["Ben Brennan", "Tom Price"]
+    assert "Attendance saved: 1 delegate(s) updated." in response.content.decode()
+
+
+def test_mark_everyone_attended_keeps_a_did_not_attend_mark_the_form_did_not_send(client, administrator, past_session):
+    came, absent = BookingFactory(session=past_session), BookingFactory(session=past_session)
+    url = f"/admin/training/session/{past_session.pk}/register/"
+    client.post(url, {f"attendance-{absent.pk}": "did_not_attend"})
+
+    client.post(url, {"mark_all": "attended"})
+
+    came.refresh_from_db()
+    absent.refresh_from_db()
+    assert came.status == BookingStatus.ATTENDED
+    assert absent.status == BookingStatus.DID_NOT_ATTEND
+
+
+def test_mark_everyone_attended_waits_for_the_session_to_start(client, administrator):
+    session = SessionFactory()
+    booking = BookingFactory(session=session)
+    url = f"/admin/training/session/{session.pk}/register/"
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"mark_all": "attended"}, follow=True)
+
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert 'value="attended" class="button" aria-describedby="mark-all-hint" disabled>' in page
+    assert "once the session has started" in response.content.decode()
 
 
 def test_the_register_refuses_before_the_session_with_a_message(client, administrator):

@@ -392,6 +392,25 @@ def test_the_register_is_marked_one_date_at_a_time(client, administrator, held_c
     assert "Date 1: attended<br>Date 2: not marked" in page
 
 
+def test_mark_everyone_attended_marks_only_the_date_shown(client, administrator, held_course):
+    amira = BookingFactory(session=held_course, attendee_name="Amira Ahmed")
+    ben = BookingFactory(session=held_course, attendee_name="Ben Brennan")
+    url = f"/admin/training/session/{held_course.pk}/register/"
+    assert "Mark everyone attended on date 2" in client.get(url).content.decode()
+
+    response = client.post(url, {"date": "1", f"attendance-{ben.pk}": "did_not_attend", "mark_all": "attended"})
+
+    assert response["Location"].endswith("?date=1")
+    first, second = held_course.parts.all()
+    assert dict(PartAttendance.objects.filter(part=first).values_list("booking_id", "attended")) == {
+        amira.pk: True,
+        ben.pk: False,
+    }
+    assert not PartAttendance.objects.filter(part=second).exists()
+    amira.refresh_from_db()
+    assert amira.status == BookingStatus.CONFIRMED  # until date 2 is marked too
+
+
 def test_the_register_selector_gives_each_delegate_a_mark_for_each_date(held_course, django_assert_num_queries):
     booking = BookingFactory(session=held_course, attendee_name="Zara Young")
     BookingFactory(session=held_course, attendee_name="Amira Ahmed")

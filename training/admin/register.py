@@ -33,13 +33,8 @@ class RegisterView:
         number = _chosen_part(request, register.parts, now)
         part = register.parts[number] if register.parts else None
         if request.method == "POST" and part is not None:
-            attended, absent = [], []
-            for row in register.rows:
-                choice = request.POST.get(f"attendance-{row.booking.pk}")
-                if choice == "attended":
-                    attended.append(row.booking.pk)
-                elif choice == "did_not_attend":
-                    absent.append(row.booking.pk)
+            everyone = "mark_all" in request.POST
+            attended, absent = _choices(request, register.rows, number, everyone=everyone)
             try:
                 changed = services.attendance_mark(
                     session=session, part=part, attended=attended, did_not_attend=absent
@@ -47,7 +42,7 @@ class RegisterView:
             except Refused as refused:
                 self.message_user(request, str(refused), messages.ERROR)
             else:
-                self.message_user(request, f"Attendance saved: {changed} delegate(s) updated.", messages.SUCCESS)
+                self.message_user(request, _saved_message(changed, attended, absent, everyone), messages.SUCCESS)
             url = reverse("admin:training_session_register", args=[session.pk])
             return redirect(f"{url}?date={number + 1}" if len(register.parts) > 1 else url)
         context = {
@@ -71,3 +66,31 @@ def _chosen_part(request, parts, now) -> int:
         return int(asked) - 1
     started = [index for index, part in enumerate(parts) if part.has_started(now)]
     return started[-1] if started else 0
+
+
+def _choices(request, rows, number: int, *, everyone: bool) -> tuple[list[int], list[int]]:
+    """The bookings marked attended and did not attend on the form.
+
+    With "Mark everyone attended" (``everyone``), every delegate not marked as not attending on the form is
+    attended; a row the form did not send keeps its did-not-attend mark, so no exception is undone.
+    """
+    attended, absent = [], []
+    for row in rows:
+        choice = request.POST.get(f"attendance-{row.booking.pk}")
+        if choice is None and everyone and row.marks[number] is False:
+            choice = "did_not_attend"
+        if choice == "did_not_attend":
+            absent.append(row.booking.pk)
+        elif choice == "attended" or everyone:
+            attended.append(row.booking.pk)
+    return attended, absent
+
+
+def _saved_message(changed: int, attended: list[int], absent: list[int], everyone: bool) -> str:
+    if not everyone:
+        return f"Attendance saved: {changed} delegate(s) updated."
+    return (
+        f"Marked {len(attended)} delegate(s) attended"
+        + (f" and kept {len(absent)} as did not attend" if absent else "")
+        + ". Now change anyone who did not come to 'Did not attend', then save attendance."
+    )
