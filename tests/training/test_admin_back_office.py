@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -11,7 +12,8 @@ from openpyxl import load_workbook
 from lscb_portal.core.models import Organisation, OutboxMessage, Subscriber, Subscription
 from lscb_portal.core.roles import BOARD_MANAGERS, TRAINING_ADMINISTRATORS
 from tests.core.factories import StaffUserFactory
-from training.models import Booking, BookingStatus, Charge, ChargeReason, Length
+from training import services
+from training.models import Booking, BookingNeeds, BookingStatus, Charge, ChargeReason, Length
 
 from .factories import BookingFactory, CourseFactory, OrganisationFactory, SessionFactory
 
@@ -174,6 +176,44 @@ def test_the_register_exports_as_csv_and_xlsx(client, administrator, past_sessio
     assert sheet["D1"].value == "Name"
     assert sheet["D2"].value == "Amira Begum"
     assert sheet.max_row == 2
+
+
+def test_the_register_exports_carry_access_and_dietary_needs_until_they_are_deleted(
+    client, administrator, past_session
+):
+    booking = BookingFactory(session=past_session, attendee_name="Amira Begum")
+    BookingNeeds.objects.create(booking=booking, access_needs="Step-free access", dietary_needs="=Halal")
+    BookingFactory(session=past_session, attendee_name="Ben Brennan")
+
+    rows = list(csv.reader(io.StringIO(_action(client, URL, "export_register_csv", [past_session]).content.decode())))
+    sheet = load_workbook(io.BytesIO(_action(client, URL, "export_register_xlsx", [past_session]).content)).active
+
+    assert rows[0][-2:] == ["Access needs", "Dietary needs"]
+    assert [row[3:4] + row[-2:] for row in rows[1:]] == [
+        ["Amira Begum", "Step-free access", "'=Halal"],  # no formula injection
+        ["Ben Brennan", "", ""],
+    ]
+    assert [sheet["K1"].value, sheet["L1"].value] == ["Access needs", "Dietary needs"]
+    assert [sheet["K2"].value, sheet["L2"].value] == ["Step-free access", "'=Halal"]
+
+    # A week after the session the retention job deletes the needs; the exports then have none.
+    services.needs_delete_expired(now=past_session.ends_at + datetime.timedelta(days=8))
+    rows = list(csv.reader(io.StringIO(_action(client, URL, "export_register_csv", [past_session]).content.decode())))
+    assert [row[-2:] for row in rows[1:]] == [["", ""], ["", ""]]
+
+
+def test_the_register_exports_leave_needs_out_for_staff_who_may_not_read_them(client, past_session):
+    user = StaffUserFactory(username="reader")  # may see sessions, not needs
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="training", codename="view_session"))
+    client.force_login(user)
+    booking = BookingFactory(session=past_session, attendee_name="Amira Begum")
+    BookingNeeds.objects.create(booking=booking, access_needs="Step-free access")
+
+    response = _action(client, URL, "export_register_csv", [past_session])
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][-1] == "Status"
+    assert "Step-free access" not in response.content.decode()
 
 
 def test_the_sign_in_sheet_lists_everyone_holding_a_place(client, administrator, past_session):

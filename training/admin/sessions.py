@@ -220,14 +220,16 @@ class SessionAdmin(
 
     @admin.action(description="Export the register (CSV)", permissions=["view"])
     def export_register_csv(self, request, queryset):
-        response = HttpResponse(exports.register_csv(queryset), content_type="text/csv")
+        response = HttpResponse(
+            exports.register_csv(queryset, with_needs=_may_read_needs(request)), content_type="text/csv"
+        )
         response["Content-Disposition"] = 'attachment; filename="register.csv"'
         return response
 
     @admin.action(description="Export the register (Excel)", permissions=["view"])
     def export_register_xlsx(self, request, queryset):
         response = HttpResponse(
-            exports.register_xlsx(queryset),
+            exports.register_xlsx(queryset, with_needs=_may_read_needs(request)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = 'attachment; filename="register.xlsx"'
@@ -350,3 +352,8 @@ class SessionAdmin(
     @admin.action(description="Cancel the selected sessions (asks why, then emails everyone)", permissions=["change"])
     def cancel_sessions(self, request, queryset):
         return self._cancel_page(request, queryset, action="cancel_sessions")
+
+
+def _may_read_needs(request) -> bool:
+    """Access and dietary needs are special-category data: only those who may read them get them in an export."""
+    return request.user.has_perm("training.view_bookingneeds")
