@@ -1,4 +1,5 @@
-"""After the session, in a real browser: an administrator marks attendance on the register; four weeks
+"""After the session, in a real browser: an administrator marks everyone attended on the register, then the one
+who did not come (the register checked with axe); four weeks
 later the attendee completes the impact evaluation through the emailed link and downloads the certificate.
 The evaluation and certificate pages are checked with axe at 1280 px and at 320 px.
 """
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from lscb_portal.core.models import Organisation, OutboxMessage
 from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
-from tests.e2e.conftest import check_both_widths
+from tests.e2e.conftest import axe_check, check_both_widths
 from training import services
 from training.models import Booking, BookingStatus, Charge, Course, Evaluation, Length, LengthRate, Session
 
@@ -79,10 +80,15 @@ def test_attendance_then_evaluation_then_certificate(live_server, delivered_sess
     page.goto(f"{live_server.url}/admin/training/session/{delivered_session.pk}/register/")
     amira = Booking.objects.get(attendee_name="Amira Begum")
     tom = Booking.objects.get(attendee_name="Tom Price")
-    page.check(f"#attended-{amira.pk}")
+    page.get_by_role("button", name="Mark everyone attended").click()  # everyone came, then the exception
+    assert "Marked 2 delegate(s) attended." in page.content()
+    assert page.is_checked(f"#attended-{amira.pk}")
+    assert page.is_checked(f"#attended-{tom.pk}")
+    axe_check(page)
     page.check(f"#absent-{tom.pk}")
-    page.click("text=Save attendance")
-    assert "Attendance saved: 2 delegate(s) updated." in page.content()
+    page.get_by_role("button", name="Save attendance").click()
+    assert "Attendance saved: 1 delegate(s) updated." in page.content()
+    assert page.is_checked(f"#absent-{tom.pk}")
     amira.refresh_from_db()
     assert amira.status == BookingStatus.ATTENDED
     assert Charge.objects.get().booking == tom
