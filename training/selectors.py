@@ -101,6 +101,9 @@ def with_current_places(page: Page) -> Page:
     return Page(fresh, page.number, page.paginator)
 
 
+MAX_PAGE_NUMBER = 1_000_000
+
+
 def _page_of(rows: QuerySet, page: Any, size: int) -> Page:
     """``Paginator(rows, size).get_page(page)``, its rows and the count of all rows read in one query.
 
@@ -112,7 +115,9 @@ def _page_of(rows: QuerySet, page: Any, size: int) -> Page:
         number = int(page) if not isinstance(page, float) or page.is_integer() else None
     except (TypeError, ValueError):
         number = 1
-    if number is not None and number >= 1:
+    # A page number past any real list (``?page=9223372036854775808`` would overflow the database's OFFSET) goes
+    # the Paginator's way too, which answers with the last page.
+    if number is not None and 1 <= number <= MAX_PAGE_NUMBER:
         offset = (number - 1) * size
         found = list(rows.annotate(total=Window(Count("pk")))[offset : offset + size])
         if found:
