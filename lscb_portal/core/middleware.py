@@ -1,6 +1,6 @@
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from .ratelimit import RateLimited
@@ -25,8 +25,6 @@ class RequestLimitsMiddleware:
     - A body larger than ``MAX_REQUEST_BYTES`` (``MAX_STAFF_REQUEST_BYTES`` under /admin/, where
       documents are uploaded) answers 413, so a large file posted to a public form is never
       written to disk.
-    - An address with a NUL character in its path or query (``%00``) answers 400: no page uses one, and
-      Postgres refuses it in any text, so a list filtered by it failed with a server error.
     """
 
     ALLOWED_METHODS = ("GET", "HEAD", "POST")
@@ -45,17 +43,7 @@ class RequestLimitsMiddleware:
         limit = settings.MAX_STAFF_REQUEST_BYTES if staff else settings.MAX_REQUEST_BYTES
         if length > limit:
             return HttpResponse("The request is too large.", status=413, content_type="text/plain; charset=utf-8")
-        if _has_nul(request):
-            return HttpResponseBadRequest(
-                "The address holds a character that no page uses.", content_type="text/plain; charset=utf-8"
-            )
         return self.get_response(request)
-
-
-def _has_nul(request) -> bool:
-    if "\x00" in request.path_info:
-        return True
-    return any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values)
 
 
 class PortalCSPMiddleware(CSPMiddleware):
