@@ -11,6 +11,7 @@ every app registers its models) is a ``PortalAdminSite``. On top of Django's adm
 - adds staff password reset by email under ``/admin/password-reset/``;
 - shows a service's refusal (``errors.Refused``) that a page or action lets through as an error message on the
   page it came from, instead of a server error, and so a list's action posted with rows that cannot be the table's;
+- sends a list or an autocomplete asked for with a NUL character in its query to the same address without it;
 - makes the home page each person's desk (``core.desk``: what needs them, by role, and their task pages) and
   gathers the security and job tables into one "System" group that only superusers see;
 - gives every page what the browser needs to keep unsaved work and warn before the idle timeout
@@ -25,7 +26,7 @@ from django.contrib import messages
 from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -66,6 +67,28 @@ def selections_checked(view):
     return inner
 
 
+def filters_without_nul(view):
+    """Send a list or an autocomplete asked for with a NUL character in its query (``?status__exact=%00``) to the
+    same address without it: Postgres refuses NUL in text, so the filter or search failed with a server error."""
+    if getattr(view, "__name__", "") not in {"changelist_view", "autocomplete_view"}:
+        return view
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        if any("\x00" in text for text in _query_text(request.GET)):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+            return redirect(f"{request.path}?{cleaned.urlencode()}")
+        return view(request, *args, **kwargs)
+
+    return inner
+
+
+def _query_text(query: QueryDict) -> list[str]:
+    return [text for key, values in query.lists() for text in (key, *values)]
+
+
 def _are_keys(model_admin: ModelAdmin, values: list[str]) -> bool:
     key = model_admin.model._meta.pk
     try:
@@ -90,7 +113,7 @@ class PortalAdminSite(AdminSite):
 
     def admin_view(self, view, cacheable=False):
         # Every model admin's pages and actions, and the task pages, pass through here.
-        return super().admin_view(refusals_as_messages(selections_checked(view)), cacheable)
+        return super().admin_view(refusals_as_messages(filters_without_nul(selections_checked(view))), cacheable)
 
     def login(self, request, extra_context=None):
         """Django's login, then the second factor when it is owed."""

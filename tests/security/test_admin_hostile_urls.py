@@ -436,3 +436,14 @@ def test_a_job_status_the_portal_does_not_know_is_a_bad_filter_not_a_server_erro
     assert wrong.status_code == 302
     assert wrong["Location"].endswith("?e=1")
     assert right.status_code == 200
+
+
+def test_a_list_filtered_with_a_nul_character_is_shown_without_it(client):
+    superuser = get_user_model().objects.create_superuser("root", "root@partnership.example.org", "x" * 20)
+    sign_in(client, superuser)
+
+    response = client.get("/admin/training/booking/?status__exact=con%00firmed&q=a%00b")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/training/booking/?status__exact=confirmed&q=ab"
+    assert client.get(response["Location"]).status_code == 200
