@@ -92,13 +92,13 @@ def today():
 
 
 class IssueQuerySet(models.QuerySet):
-    def published(self):
-        """Issues readers may see: published, and their publication time has come.
+    def published(self, now=None):
+        """Issues readers may see: published, and their publication time (by ``now``) has come.
 
         The time is the application's clock when the query is built (not the
         database's NOW(), which is the start of the transaction).
         """
-        return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=now or timezone.now())
 
     def scheduled(self):
         return self.filter(status=IssueStatus.PUBLISHED, published_at__gt=timezone.now())
@@ -266,8 +266,9 @@ class ArticleKind(models.TextChoices):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(issue__status=IssueStatus.PUBLISHED, issue__published_at__lte=timezone.now())
+    def published(self, now=None):
+        """Articles of the issues readers may see (``IssueQuerySet.published``)."""
+        return self.filter(issue__status=IssueStatus.PUBLISHED, issue__published_at__lte=now or timezone.now())
 
 
 class Article(models.Model):

@@ -4,8 +4,11 @@ The site search and the newsletters' own search page both read these, so an arti
 issue is found, ranked and shown the same way on either.
 """
 
+from datetime import datetime
+
 from django.db.models import TextField, Value
 from django.db.models.functions import Concat
+from django.utils import timezone
 
 from lscb_portal.core.search import SearchSource
 
@@ -16,11 +19,14 @@ def _issue_context(issue: Issue) -> str:
     return f"{issue.series.title}, Issue {issue.number} ({issue.title})"
 
 
-def article_source() -> SearchSource:
+def article_source(now: datetime | None = None) -> SearchSource:
     """Published articles: the snippet from the summary and the text, under the issue they are in."""
+    now = now or timezone.now()
     return SearchSource(
         kind="Newsletter article",
-        queryset=Article.objects.published().select_related("issue__series"),
+        queryset=Article.objects.published(now=now).select_related("issue__series"),
+        statement_key="newsletters.articles",
+        now=now,
         date="issue__issue_date",
         date_label=lambda article: article.issue.date_label,
         context=lambda article: _issue_context(article.issue),
@@ -33,11 +39,14 @@ def _signatory(issue: Issue) -> str:
     return f"Foreword by {signed}" if signed else ""
 
 
-def issue_source() -> SearchSource:
+def issue_source(now: datetime | None = None) -> SearchSource:
     """Published issues, found by their title, date, signatory and foreword: the snippet from the foreword."""
+    now = now or timezone.now()
     return SearchSource(
         kind="Newsletter issue",
-        queryset=Issue.objects.published().select_related("series"),
+        queryset=Issue.objects.published(now=now).select_related("series"),
+        statement_key="newsletters.issues",
+        now=now,
         title=lambda issue: f"{issue.series.title}: {issue.label}",
         date="issue_date",
         date_label="date_label",
@@ -46,6 +55,7 @@ def issue_source() -> SearchSource:
     )
 
 
-def sources() -> list[SearchSource]:
+def sources(now: datetime | None = None) -> list[SearchSource]:
     """Everything the newsletters' search page looks through, articles first."""
-    return [article_source(), issue_source()]
+    now = now or timezone.now()
+    return [article_source(now), issue_source(now)]

@@ -69,6 +69,7 @@ def chapter_source() -> SearchSource:
     return ChapterSource(
         kind="Procedure",
         queryset=ChapterVersion.objects.searchable().select_related("chapter"),
+        statement_key="procedures.chapters",
         date="chapter__updated_at",
         date_label=lambda version: f"updated {ukdate(version.chapter.updated_at, 'short')}",
         url=lambda version: version.chapter.get_absolute_url(),
@@ -80,7 +81,11 @@ def chapter_source() -> SearchSource:
 def glossary_source() -> SearchSource:
     """Glossary terms: the snippet from the definition."""
     return SearchSource(
-        kind="Glossary term", queryset=GlossaryTerm.objects.all(), title="term", headline_field="definition"
+        kind="Glossary term",
+        queryset=GlossaryTerm.objects.all(),
+        title="term",
+        headline_field="definition",
+        statement_key="procedures.glossary",
     )
 
 

@@ -18,6 +18,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _check_search_statements(settings):
+    """Every search a test makes also compiles its ranking afresh and fails if a kept query differs from it."""
+    settings.SEARCH_CHECK_STATEMENTS = True
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

@@ -39,6 +39,7 @@ def course_source() -> SearchSource:
     return CourseSource(
         kind="Training course",
         queryset=Course.objects.published(),
+        statement_key="training.courses",
         headline_field=Concat(
             "summary", Value(" "), "aims_text", Value(" "), "outcomes_text", output_field=TextField()
         ),

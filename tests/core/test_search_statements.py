@@ -1,0 +1,101 @@
+"""Ranking queries kept compiled: filled in with each search's words and time, never standing for another query.
+
+A source named by a ``statement_key`` has its ranking query compiled once per process. These tests show
+that a kept query finds what a fresh one finds (an issue scheduled for later appears once its time has come,
+though the query was compiled before), that a search with kept queries compiles no ranking through the ORM,
+and that a source whose queryset changes under the same key is caught by the check every test runs.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from lscb_portal.core import search as core_search
+from lscb_portal.core.search import SearchResults, SearchSource
+from lscb_portal.pages.search import kinds
+from newsletters.models import Article
+from newsletters.search import sources
+from tests.newsletters.factories import ArticleFactory, IssueFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_statements_kept(monkeypatch):
+    monkeypatch.setattr(core_search, "_statements", core_search._Kept())
+
+
+def found(q: str, now) -> list[str]:
+    return [result.title for result in SearchResults(q, sources(now))]
+
+
+def test_a_kept_query_sees_an_issue_once_its_publication_time_has_come(db, settings):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    now = timezone.now()
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+    later = IssueFactory(published=True, published_at=now + timedelta(hours=1))
+    ArticleFactory(issue=later, title="Neglect strategy refreshed")
+
+    assert found("neglect", now) == ["Neglect toolkit"]
+    assert core_search._statements, "the first search kept its ranking queries"
+    assert sorted(found("neglect", now + timedelta(hours=2))) == ["Neglect strategy refreshed", "Neglect toolkit"]
+    assert found("neglect", now) == ["Neglect toolkit"]
+
+
+def test_a_kept_query_is_filled_with_each_search_s_words(db, settings):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    issue = IssueFactory(published=True)
+    ArticleFactory(issue=issue, title="Neglect toolkit")
+    ArticleFactory(issue=issue, title="County lines briefing")
+    now = timezone.now()
+
+    assert found("neglect", now) == ["Neglect toolkit"]
+    assert found('"county lines"', now) == ["County lines briefing"]
+    assert found("neglect -toolkit", now) == []
+
+
+def test_a_search_with_kept_queries_compiles_no_ranking(db, settings, monkeypatch):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+    all_sources = [kind.source for kind in kinds()]
+    SearchResults("neglect", all_sources).counts()
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+
+    assert SearchResults("safeguarding", [kind.source for kind in kinds()]).counts() == [0, 0, 0, 0, 0]
+    assert compiled == []
+
+
+def test_a_source_whose_query_changes_under_the_same_key_is_caught(db):
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+    now = timezone.now()
+    first = SearchSource(
+        kind="Newsletter article", queryset=Article.objects.published(now=now), statement_key="articles", now=now
+    )
+    changed = SearchSource(
+        kind="Newsletter article",
+        queryset=Article.objects.published(now=now).filter(kind="training"),
+        statement_key="articles",
+        now=now,
+    )
+    assert len(SearchResults("neglect", [first])) == 1
+
+    with pytest.raises(AssertionError, match="no longer matches its source"):
+        SearchResults("neglect", [changed]).counts()
+
+
+def test_a_source_holding_a_time_it_does_not_name_is_compiled_every_time(db, settings):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+    unnamed_time = SearchSource(
+        kind="Newsletter article", queryset=Article.objects.published(), statement_key="articles"
+    )
+
+    assert len(SearchResults("neglect", [unnamed_time])) == 1
+    assert core_search._statements[("articles", 0, 20)] is False
