@@ -205,33 +205,40 @@ class Snippet(Func):
             f"MinWords={max(1, per_passage // 2)}, ShortWord=3, MaxFragments=2, "
             'FragmentDelimiter=" … "'
         )
-        # The text as the headline reads it, made once per row from no more than it can use: control characters
-        # out, angle brackets as stand-ins (see _LT). Only compiled SQL and constants are interpolated; the values
-        # are parameters. OFFSET 0 keeps Postgres from folding each subquery into the expressions above it, which
-        # would make the plain text, or the opening's headline, again for every use.
+        # The text as the headline reads it (control characters out, angle brackets as stand-ins, see _LT), made
+        # only as long as each pass reads: the opening's characters, and the scan's only for a row whose opening
+        # holds no match. Only compiled SQL and constants are interpolated; the values are parameters. OFFSET 0
+        # keeps Postgres from folding each subquery into the expressions above it, which would make the text, or
+        # the opening's headline, again for every use.
         limit = SNIPPET_OPENING_CHARS
-        plain_sql = f"translate(left(COALESCE({text_sql}, ''), {SNIPPET_SCAN_CHARS + 1}), %s, %s)"
-        plain_params = (*text_params, "<>" + _START + _STOP + _LT + _GT, _LT + _GT)
+        replaced, replacing = "<>" + _START + _STOP + _LT + _GT, _LT + _GT
         opening_sql = (
-            f"CASE WHEN length(source.plain) > {limit} "
-            f"THEN regexp_replace(left(source.plain, {limit + 1}), '\\S*$', '') ELSE source.plain END"
+            f"CASE WHEN length(source.text) > {limit} "
+            f"THEN regexp_replace(translate(left(source.text, {limit + 1}), %s, %s), '\\S*$', '') "
+            "ELSE translate(source.text, %s, %s) END"
         )
         sql = (
-            f"(SELECT CASE WHEN strpos(opening.headline, %s) > 0 OR length(opening.plain) <= {limit} "  # noqa: S608
-            f"THEN opening.headline ELSE ts_headline(%s::regconfig, left(opening.plain, {SNIPPET_SCAN_CHARS}), "
-            f"{query_sql}, %s) END "
-            f"FROM (SELECT ts_headline(%s::regconfig, {opening_sql}, {query_sql}, %s) AS headline, source.plain "
-            f"FROM (SELECT {plain_sql} AS plain OFFSET 0) AS source OFFSET 0) AS opening)"
+            f"(SELECT CASE WHEN strpos(opening.headline, %s) > 0 OR length(opening.text) <= {limit} "  # noqa: S608
+            f"THEN opening.headline ELSE ts_headline(%s::regconfig, "
+            f"translate(left(opening.text, {SNIPPET_SCAN_CHARS}), %s, %s), {query_sql}, %s) END "
+            f"FROM (SELECT ts_headline(%s::regconfig, {opening_sql}, {query_sql}, %s) AS headline, source.text "
+            f"FROM (SELECT COALESCE({text_sql}, '') AS text OFFSET 0) AS source OFFSET 0) AS opening)"
         )
         params = (
             _START,
             CONFIG,
+            replaced,
+            replacing,
             *query_params,
             options,
             CONFIG,
+            replaced,
+            replacing,
+            replaced,
+            replacing,
             *query_params,
             options,
-            *plain_params,
+            *text_params,
         )
         for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("''", "&#x27;")):
             sql = f"replace({sql}, '{character}', '{entity}')"
