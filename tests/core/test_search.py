@@ -202,6 +202,31 @@ def test_a_match_only_past_the_opening_of_a_long_text_is_still_marked(page_model
     assert "<mark>county</mark> <mark>lines</mark>" in page.snippet
 
 
+@pytest.mark.parametrize("split_at", [2, 5, 11])
+def test_a_word_the_opening_s_limit_cuts_in_two_is_still_marked(page_model, split_at):
+    """The opening stops before a word the limit splits; the scan after it starts at that word."""
+    words = "Practitioners review cases together. " * (2 * SNIPPET_OPENING_CHARS // 37)
+    lead = words[: SNIPPET_OPENING_CHARS - split_at].rstrip() + " "
+    page = page_model.objects.create(title="Long", body=f"<p>{lead}exploitation and more words after it.</p>")
+    page.refresh_from_db()
+    start = page.body_text.index("exploitation")
+    assert start < SNIPPET_OPENING_CHARS < start + len("exploitation")
+
+    (found,) = search(page_model.objects.all(), "exploitation")
+
+    assert "<mark>exploitation</mark>" in found.snippet
+
+
+def test_a_long_text_matched_only_in_its_title_shows_its_opening(page_model):
+    page_model.objects.create(title="Neglect toolkit", body=FILLER * 40)
+
+    (page,) = search(page_model.objects.all(), "neglect")
+
+    assert len(page.body_text) > 2 * SNIPPET_OPENING_CHARS
+    assert "<mark>" not in page.snippet
+    assert page.snippet.startswith("Practitioners from every agency")
+
+
 def test_a_very_long_text_is_found_by_a_late_match_but_read_only_so_far_for_its_snippet(page_model):
     filler = FILLER * (2 * SNIPPET_SCAN_CHARS // len(FILLER))
     page_model.objects.create(title="Very long", body=f"{filler}<p>Only here: county lines and exploitation.</p>")
