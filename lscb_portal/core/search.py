@@ -51,9 +51,8 @@ SNIPPET_OPENING_CHARS = 1500
 # ...read in these steps, each only when the shorter holds no match: the summary and first paragraph hold it for
 # most results, and a headline costs about 0.15 ms for each thousand characters it reads (a page shows 20).
 SNIPPET_OPENINGS = (500, SNIPPET_OPENING_CHARS)
-# ...and otherwise from at most this many: parsing costs about 0.1 ms a thousand characters and a page
-# shows 20 snippets, so a very long chapter must not be read whole (a match further on still finds
-# the result; its snippet is then the opening, unmarked).
+# ...and otherwise from at most this many after the opening: a very long chapter is not read whole (a match
+# further on still finds the result; its snippet is then the opening, unmarked).
 SNIPPET_SCAN_CHARS = 12000
 # The site search lists at most this many results (50 pages of 20): nobody reads further,
 # and each deeper page costs more.
@@ -187,8 +186,8 @@ class Snippet(Func):
     Postgres parses the whole text to make a headline, which costs more than
     anything else on a page of results, so the headline comes from the
     text's opening 500 characters, else its opening ``SNIPPET_OPENING_CHARS``
-    (each cut at a word), and from its first ``SNIPPET_SCAN_CHARS`` only when
-    neither holds a match.
+    (each cut at a word), and from the ``SNIPPET_SCAN_CHARS`` after that only
+    when neither holds a match.
     """
 
     output_field = SafeHTMLField()
@@ -226,17 +225,26 @@ class Snippet(Func):
 
         def passes(level: int) -> tuple[str, tuple]:
             if level == len(SNIPPET_OPENINGS):
-                return headline(f"left(source.text, {SNIPPET_SCAN_CHARS})")
+                # The scan reads on from where the longest opening stopped (before the word its limit cut), and
+                # gives way to that opening when it finds no match either (a match in the title only, or further on).
+                scan_sql, scan_params = headline(f"substr(source.text, length(opening.cut) + 1, {SNIPPET_SCAN_CHARS})")
+                return (
+                    "(SELECT CASE WHEN strpos(scan.headline, %s) > 0 THEN scan.headline ELSE opening.headline END "  # noqa: S608
+                    f"FROM (SELECT {scan_sql} AS headline OFFSET 0) AS scan)",
+                    (_START, *scan_params),
+                )
             limit = SNIPPET_OPENINGS[level]
-            opening_sql, opening_params = headline(
+            cut_sql = (
                 f"CASE WHEN length(source.text) > {limit} "
                 f"THEN regexp_replace(left(source.text, {limit + 1}), '\\S*$', '') ELSE source.text END"
             )
+            opening_sql, opening_params = headline("cut.cut")
             longer_sql, longer_params = passes(level + 1)
             return (
                 f"(SELECT CASE WHEN strpos(opening.headline, %s) > 0 OR length(source.text) <= {limit} "  # noqa: S608
                 f"THEN opening.headline ELSE {longer_sql} END "
-                f"FROM (SELECT {opening_sql} AS headline OFFSET 0) AS opening)",
+                f"FROM (SELECT {opening_sql} AS headline, cut.cut "
+                f"FROM (SELECT {cut_sql} AS cut OFFSET 0) AS cut OFFSET 0) AS opening)",
                 (_START, *longer_params, *opening_params),
             )
 
