@@ -5,9 +5,10 @@ from django.utils import timezone
 
 from lscb_portal.core.roles import BOARD_MANAGERS, TRAINING_ADMINISTRATORS
 from tests.core.factories import StaffUserFactory
-from training.models import Booking, BookingStatus, EndReason, SessionStatus
+from training import services
+from training.models import Booking, BookingStatus, EndReason, Session, SessionStatus
 
-from .factories import BookingFactory, CourseFactory, SessionFactory
+from .factories import BookingFactory, CourseFactory, OrganisationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +195,41 @@ def test_a_session_keeps_its_history(client, administrator):
 
     assert response.status_code == 200
     assert session.history.count() == 1
+
+
+def test_moving_booking_s_close_later_offers_the_places_freed_while_it_was_closed(client, administrator, outbox):
+    """A place freed after booking closed waits for no one; once staff open booking again, the queue gets it
+    first, and a public booker after them joins the waiting list instead of taking it."""
+    now = timezone.now()
+    session = SessionFactory(capacity=2, starts_at=now + datetime.timedelta(days=10))
+    BookingFactory(session=session)
+    leaving = BookingFactory(session=session)
+    first, second = (BookingFactory(session=session, status=BookingStatus.WAITING) for _ in range(2))
+    Session.objects.filter(pk=session.pk).update(booking_closes_at=now - datetime.timedelta(hours=1))
+    session.refresh_from_db()
+    services.booking_cancel(booking=leaving)
+    first.refresh_from_db()
+    assert first.status == BookingStatus.WAITING, "booking is closed: the freed place is not offered"
+    later = timezone.localtime(now + datetime.timedelta(days=5))
+
+    response = client.post(
+        f"/admin/training/session/{session.pk}/change/",
+        _session_form(
+            session,
+            booking_closes_at_0=later.strftime("%d/%m/%Y"),
+            booking_closes_at_1=later.strftime("%H:%M:%S"),
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == BookingStatus.OFFERED
+    assert second.status == BookingStatus.WAITING
+    assert outbox(to=first.email)
+    booker = services.Attendee(
+        name="Sam Lee", email="sam.lee@riverside.example.org", organisation=OrganisationFactory(), role="Teacher"
+    )
+    assert services.booking_create(session=session, attendee=booker, eligibility_confirmed=True).status == (
+        BookingStatus.WAITING
+    )

@@ -348,6 +348,15 @@ class SessionAdmin(
             services.session_parts_set(
                 session=obj, parts=[services.PartDates(starts_at=obj.starts_at, ends_at=obj.ends_at)]
             )
+        elif {"booking_opens_at", "booking_closes_at", "status"} & set(form.changed_data):
+            # Booking may be open again: places freed while it was closed go to the waiting list first.
+            offered = services.session_places_offer(session=obj)
+            if offered:
+                self.message_user(
+                    request,
+                    f"Booking is open again: {counted(len(offered), 'place')} offered to the waiting list.",
+                    messages.SUCCESS,
+                )
 
     @admin.action(description="Cancel the selected sessions (asks why, then emails everyone)", permissions=["change"])
     def cancel_sessions(self, request, queryset):

@@ -68,6 +68,7 @@ from .sessions import (
     session_cancel,
     session_date_warnings,
     session_parts_set,
+    session_places_offer,
     session_set_capacity,
 )
 from .staff import Delegate, booking_move, bookings_add
@@ -146,6 +147,7 @@ __all__ = [
     "sessions_copy_preview",
     "session_date_warnings",
     "session_parts_set",
+    "session_places_offer",
     "session_set_capacity",
     "status_from_marks",
     "trainer_names",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lscb_portal.core.errors import Refused
 
 from .. import emails
-from ..models import BookingStatus, EndReason, PartAttendance, Session, SessionPart, SessionStatus
+from ..models import Booking, BookingStatus, EndReason, PartAttendance, Session, SessionPart, SessionStatus
 from . import locking
 from .rules import CANCELLABLE, check_capacity
 from .transitions import end_booking
@@ -125,6 +125,15 @@ def session_set_capacity(*, session: Session, capacity: int, now: datetime.datet
     session.save(update_fields=["capacity"])
     offer_free_places(session, now)
     return session
+
+
+@transaction.atomic
+def session_places_offer(*, session: Session, now: datetime.datetime | None = None) -> list[Booking]:
+    """Offer a session's free places to those waiting, in turn, once it takes bookings: after staff change its
+    booking dates or status. A place freed while booking was closed was offered to no one; opening booking again
+    must not let the next booker take it ahead of the queue."""
+    now = now or timezone.now()
+    return offer_free_places(locking.locked_session(session.pk), now)
 
 
 def check_cancel_reason(reason: str) -> str:
