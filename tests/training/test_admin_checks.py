@@ -10,8 +10,8 @@ from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
 from tests.core.factories import StaffUserFactory
 from training.models import Booking, BookingStatus, Session, SessionStatus
 
-from .factories import BookingFactory, CourseFactory, SessionFactory
-from .test_admin import _session_form
+from .factories import BookingFactory, CourseFactory, OrganisationFactory, SessionFactory
+from .test_admin import _parts_form, _session_form
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +233,63 @@ def test_the_cancel_page_for_many_sessions_has_a_fixed_query_count(
 
     assert response.status_code == 200
     assert response.content.decode().count("1 delegate and 1 person on the waiting list") == 12
+
+
+def test_moving_a_date_to_a_weekend_is_saved_only_when_confirmed(client, administrator):
+    session = SessionFactory(starts_at=_weekday(40))
+    saturday = _weekday(40, weekday=5)
+    form = _session_form(session) | _parts_form(session, [(saturday, saturday + datetime.timedelta(hours=3))])
+
+    response = client.post(f"/admin/training/session/{session.pk}/change/", form)
+
+    assert response.status_code == 200
+    assert f"The date on {saturday:%A %-d %B %Y} is at a weekend." in response.content.decode()
+    session.refresh_from_db()
+    assert session.starts_at != saturday
+
+    response = client.post(f"/admin/training/session/{session.pk}/change/", form | {"save_anyway": "on"})
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.starts_at == saturday
+
+
+def test_a_later_date_on_a_weekend_asks_but_the_dates_already_saved_do_not(client, administrator):
+    first = _weekday(40)
+    session = SessionFactory(starts_at=first, ends_at=first + datetime.timedelta(hours=3))
+    sunday = _weekday(41, weekday=6)
+    two_dates = [(first, first + datetime.timedelta(hours=3)), (sunday, sunday + datetime.timedelta(hours=3))]
+
+    response = client.post(
+        f"/admin/training/session/{session.pk}/change/", _session_form(session) | _parts_form(session, two_dates)
+    )
+
+    html = response.content.decode()
+    assert f"The date on {sunday:%A %-d %B %Y} is at a weekend." in html
+    assert "is in the past" not in html
+    assert f"{first:%A %-d %B %Y} is at" not in html
+    assert session.parts.count() == 1
+
+
+def test_a_cap_below_what_an_organisation_holds_warns_and_keeps_its_bookings(client, administrator):
+    session = SessionFactory(starts_at=_weekday(40), capacity=10)
+    riverside = OrganisationFactory(name="Riverside Primary School")
+    held = [BookingFactory(session=session, organisation=riverside) for _ in range(3)]
+    BookingFactory(session=session, organisation=OrganisationFactory(name="Northbrook Health Visiting"))
+    form = _session_form(session, places_per_organisation="2")
+
+    response = client.post(f"/admin/training/session/{session.pk}/change/", form)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Riverside Primary School already holds 3 places on this session" in html
+    assert "Northbrook Health Visiting already holds" not in html
+    session.refresh_from_db()
+    assert session.places_per_organisation is None
+
+    response = client.post(f"/admin/training/session/{session.pk}/change/", form | {"save_anyway": "on"})
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.places_per_organisation == 2
+    assert Booking.objects.filter(pk__in=[b.pk for b in held], status=BookingStatus.CONFIRMED).count() == 3

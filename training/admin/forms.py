@@ -28,13 +28,33 @@ class SessionPartFormSet(forms.BaseInlineFormSet):
             services.check_parts(self.part_dates())
         except Refused as refused:
             raise forms.ValidationError(str(refused)) from None
+        # Dates being set now only (new, or moved): the dates already saved were checked when they were set.
+        being_set = [
+            services.PartDates(starts_at=form.cleaned_data["starts_at"], ends_at=form.cleaned_data["ends_at"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("starts_at")
+            and (form.instance.pk is None or {"starts_at", "ends_at"} & set(form.changed_data))
+        ]
+        warnings = services.session_date_warnings(parts=being_set)
+        if warnings and not forms.CheckboxInput().value_from_datadict(self.data, self.files, "save_anyway"):
+            raise forms.ValidationError(
+                [
+                    *warnings,
+                    "Check the dates, or tick “Save anyway” (under Places and booking) to save them as they are.",
+                ]
+            )
 
 
 class SessionAdminForm(forms.ModelForm):
     save_anyway = forms.BooleanField(
         label="Save anyway",
         required=False,
-        help_text="Tick to save dates on a weekend or already past, once you have checked them.",
+        help_text=(
+            "Tick to save dates on a weekend or already past, or a limit per organisation below what one already "
+            "holds, once you have checked them."
+        ),
     )
 
     class Meta:
@@ -76,10 +96,10 @@ class SessionAdminForm(forms.ModelForm):
                 starts=starts if "starts_at" in self.changed_data else None,
                 closes=closes if "booking_closes_at" in self.changed_data else None,
             )
+            if "places_per_organisation" in self.changed_data:
+                warnings += services.cap_warnings(self.instance, cleaned.get("places_per_organisation"))
             if warnings:
-                self.add_error(
-                    "save_anyway", [*warnings, "Check the dates, or tick “Save anyway” to save them as they are."]
-                )
+                self.add_error("save_anyway", [*warnings, "Check these, or tick “Save anyway” to save as it is."])
         capacity = cleaned.get("capacity")
         if self.instance.pk and capacity is not None:
             # Asked here for a message beside the field; the service asks again under the session's lock.

@@ -70,16 +70,13 @@ def shifted(moment: datetime.datetime, days: int) -> datetime.datetime:
     return timezone.make_aware(local.replace(tzinfo=None) + datetime.timedelta(days=days))
 
 
-def _part_warnings(parts: Sequence[PartDates]) -> list[str]:
-    """Bank holidays on any date, and weekends on dates after the first (the first is the form's own check)."""
+def _bank_holiday_warnings(parts: Sequence[PartDates]) -> list[str]:
+    """Bank holidays on any date (a copy lands on dates nobody chose one by one)."""
     warnings = []
-    for index, part in enumerate(parts):
+    for part in parts:
         day = timezone.localtime(part.starts_at).date()
-        holiday = bank_holiday(day)
-        if holiday:
+        if holiday := bank_holiday(day):
             warnings.append(f"{day:%A %-d %B %Y} is a bank holiday ({holiday}).")
-        elif index > 0 and day.weekday() >= 5:
-            warnings.append(f"The date on {day:%A %-d %B %Y} is at a weekend.")
     return warnings
 
 
@@ -96,7 +93,8 @@ def session_copy_plan(*, session: Session, days: int, now: datetime.datetime | N
     else:
         closes = shifted(session.booking_closes_at, days)
     check_booking_dates(opens=opens, closes=closes, starts=starts)
-    warnings = session_date_warnings(starts=starts, closes=closes, now=now) + _part_warnings(parts)
+    warnings = session_date_warnings(starts=starts, closes=closes, parts=parts[1:], now=now)
+    warnings += _bank_holiday_warnings(parts)
     return SessionCopy(
         source=session, parts=parts, booking_opens_at=opens, booking_closes_at=closes, warnings=tuple(warnings)
     )

@@ -88,7 +88,7 @@ def check_organisation_cap(
     cap = session.places_per_organisation
     if not cap:
         return
-    held = session.bookings.live().filter(organisation__in=Organisation.objects.same_as(organisation))
+    held = _held_by(session, organisation)
     if besides is not None:
         held = held.exclude(pk=besides.pk)
     if held.count() >= cap:
@@ -97,6 +97,31 @@ def check_organisation_cap(
             "the most one organisation can book.",
             field=field,
         )
+
+
+def _held_by(session: Session, organisation: Organisation):
+    """The live bookings on ``session`` that count towards ``organisation``'s cap: every record of it."""
+    return session.bookings.live().filter(organisation__in=Organisation.objects.same_as(organisation))
+
+
+def cap_warnings(session: Session, cap: int | None) -> list[str]:
+    """What a new cap per organisation on ``session`` would leave unusual: organisations already holding more
+    places than it, counted as the cap counts them. Their bookings stand; the cap applies to new ones."""
+    if not cap or session.pk is None:
+        return []
+    organisations = Organisation.objects.filter(
+        pk__in=session.bookings.live().exclude(organisation=None).values("organisation")
+    ).order_by("name")
+    warnings, counted = [], set()
+    for organisation in organisations:
+        held = set(_held_by(session, organisation).values_list("pk", flat=True))
+        if len(held) > cap and not held <= counted:
+            counted |= held
+            warnings.append(
+                f"{organisation.name} already holds {len(held)} places on this session: "
+                f"the limit of {cap} applies to new bookings only."
+            )
+    return warnings
 
 
 def check_capacity(session: Session, capacity: int) -> None:

@@ -56,10 +56,14 @@ def session_date_warnings(
     *,
     starts: datetime.datetime | None = None,
     closes: datetime.datetime | None = None,
+    parts: Sequence[PartDates] = (),
     now: datetime.datetime | None = None,
 ) -> list[str]:
     """What is unusual about dates being set (a weekend, a date already past): saved only once someone confirms.
-    Pass only the dates being set now; dates already saved were confirmed when they were set."""
+
+    ``starts`` is the session's start, ``parts`` its dates (of a course over several dates) being set. Pass only
+    the dates being set now; dates already saved were confirmed when they were set.
+    """
     now = now or timezone.now()
     warnings = []
     if starts:
@@ -68,6 +72,12 @@ def session_date_warnings(
             warnings.append(f"The session starts on a {local:%A} ({local:%-d %B %Y}).")
         if starts <= now:
             warnings.append(f"The session starts in the past ({local:%-d %B %Y}).")
+    for part in parts:
+        local = timezone.localtime(part.starts_at)
+        if local.weekday() >= 5:
+            warnings.append(f"The date on {local:%A %-d %B %Y} is at a weekend.")
+        if part.starts_at <= now:
+            warnings.append(f"The date on {local:%A %-d %B %Y} is in the past.")
     if closes and closes <= now:
         warnings.append(f"Booking closes in the past ({timezone.localtime(closes):%-d %B %Y at %H:%M}).")
     return warnings
