@@ -297,6 +297,12 @@ class Venue(models.Model):
         help_text="Only for an online room whose link never changes. A link made for each meeting goes on the "
         "session instead. Sent only to confirmed delegates.",
     )
+    in_use = models.BooleanField(
+        "still used",
+        default=True,
+        help_text="Untick when the board no longer holds sessions here: it is no longer offered for sessions, "
+        "and the sessions held here keep it.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -323,6 +329,12 @@ class Trainer(models.Model):
     name = models.CharField(max_length=200, help_text="As certificates print it, e.g. 'DS Kieran Walsh'.")
     email = models.EmailField(blank=True)
     agency = models.CharField(max_length=200, blank=True, help_text="Who they work for, e.g. 'Northbrook Police'.")
+    in_use = models.BooleanField(
+        "still training",
+        default=True,
+        help_text="Untick when they no longer deliver the board's training: they are no longer offered for "
+        "sessions, and the sessions they delivered keep their name.",
+    )
     history = HistoricalRecords()
 
     class Meta:

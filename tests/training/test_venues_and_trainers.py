@@ -258,3 +258,28 @@ def test_sessions_typed_before_the_lists_get_records_without_duplicates():
     # What delegates see is left as it was typed.
     first.refresh_from_db()
     assert (first.venue_name, first.trainers) == ("Northminster House", "Helen Marsh, DS Kieran Walsh")
+
+
+def test_a_venue_or_trainer_no_longer_used_is_not_offered_but_stays_where_it_was_chosen(client, administrator):
+    closed = VenueFactory(name="Riverside Old Library", in_use=False)
+    VenueFactory(name="Riverside Community Centre")
+    retired = TrainerFactory(name="Helen Marsh", in_use=False)
+    TrainerFactory(name="Helen Okoro")
+    session = SessionFactory(venue=closed)
+    session.trainer_records.add(retired)
+
+    def offered(field_name, term):
+        found = client.get(
+            "/admin/autocomplete/",
+            {"app_label": "training", "model_name": "session", "field_name": field_name, "term": term},
+        ).json()
+        return [result["text"] for result in found["results"]]
+
+    assert offered("venue", "riverside") == ["Riverside Community Centre, NB3 7HL"]
+    assert offered("trainer_records", "helen") == ["Helen Okoro (Northbrook Safeguarding Children Board)"]
+    page = client.get(f"/admin/training/session/{session.pk}/change/").content.decode()
+    assert "Riverside Old Library" in page
+    assert "Helen Marsh" in page
+    listed = client.get("/admin/training/venue/", {"in_use__exact": "0"}).content.decode()
+    assert "Riverside Old Library" in listed
+    assert "Riverside Community Centre" not in listed

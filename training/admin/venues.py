@@ -60,11 +60,19 @@ class _ReachesUpcomingSessions:
     def refresh(self, obj) -> int:
         raise NotImplementedError
 
+    def get_search_results(self, request, queryset, search_term):
+        # Choosing one for a session (the session form's autocomplete) offers only those still in use; the
+        # session keeps one chosen before, and this list shows them all.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(in_use=True)
+        return queryset, may_have_duplicates
+
 
 class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
-        fields = ["name", "is_online", "address", "postcode", "access_notes", "joining_url"]
+        fields = ["name", "is_online", "address", "postcode", "access_notes", "joining_url", "in_use"]
 
     def clean(self):
         cleaned = super().clean()
@@ -80,10 +88,10 @@ class VenueForm(forms.ModelForm):
 @admin.register(Venue)
 class VenueAdmin(_ReachesUpcomingSessions, HistoryAdmin):
     form = VenueForm
-    list_display = ["name", "postcode", "is_online", "upcoming"]
-    list_filter = ["is_online"]
+    list_display = ["name", "postcode", "is_online", "in_use", "upcoming"]
+    list_filter = ["in_use", "is_online"]
     search_fields = ["name", "address", "postcode"]
-    fields = ["name", "is_online", "address", "postcode", "access_notes", "joining_url", "reach"]
+    fields = ["name", "is_online", "address", "postcode", "access_notes", "joining_url", "in_use", "reach"]
     readonly_fields = ["reach"]
     refresh_label = "The venue's details"
 
@@ -93,9 +101,10 @@ class VenueAdmin(_ReachesUpcomingSessions, HistoryAdmin):
 
 @admin.register(Trainer)
 class TrainerAdmin(_ReachesUpcomingSessions, HistoryAdmin):
-    list_display = ["name", "agency", "email", "upcoming"]
+    list_display = ["name", "agency", "email", "in_use", "upcoming"]
+    list_filter = ["in_use"]
     search_fields = ["name", "agency", "email"]
-    fields = ["name", "email", "agency", "reach"]
+    fields = ["name", "email", "agency", "in_use", "reach"]
     readonly_fields = ["reach"]
     refresh_label = "The trainer's name"
 
