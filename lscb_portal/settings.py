@@ -169,6 +169,12 @@ DATABASES = {
 # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator())
 # cannot outlive its transaction: DB_TRANSACTION_POOLING=1 turns them off. See docs/deploying.md.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_TRANSACTION_POOLING", False)
+# The search's ranking query binds its parameters on the server, so psycopg prepares it after this many runs on a
+# connection (core.search); Django's own queries bind on the client and are never prepared. A prepared statement
+# lives on one server connection, so not behind PgBouncer in transaction mode.
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    None if DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] else 5
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -24,7 +24,7 @@ def article_source(now: datetime | None = None) -> SearchSource:
     now = now or timezone.now()
     return SearchSource(
         kind="Newsletter article",
-        queryset=Article.objects.published(now=now).select_related("issue__series"),
+        queryset=lambda: Article.objects.published(now=now).select_related("issue__series"),
         statement_key="newsletters.articles",
         now=now,
         date="issue__issue_date",
@@ -44,7 +44,7 @@ def issue_source(now: datetime | None = None) -> SearchSource:
     now = now or timezone.now()
     return SearchSource(
         kind="Newsletter issue",
-        queryset=Issue.objects.published(now=now).select_related("series"),
+        queryset=lambda: Issue.objects.published(now=now).select_related("series"),
         statement_key="newsletters.issues",
         now=now,
         title=lambda issue: f"{issue.series.title}: {issue.label}",

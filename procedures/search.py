@@ -68,7 +68,7 @@ def chapter_source() -> SearchSource:
     """The version in force of each current chapter: the snippet from its summary and text."""
     return ChapterSource(
         kind="Procedure",
-        queryset=ChapterVersion.objects.searchable().select_related("chapter"),
+        queryset=lambda: ChapterVersion.objects.searchable().select_related("chapter"),
         statement_key="procedures.chapters",
         date="chapter__updated_at",
         date_label=lambda version: f"updated {ukdate(version.chapter.updated_at, 'short')}",
@@ -82,7 +82,7 @@ def glossary_source() -> SearchSource:
     """Glossary terms: the snippet from the definition."""
     return SearchSource(
         kind="Glossary term",
-        queryset=GlossaryTerm.objects.all(),
+        queryset=lambda: GlossaryTerm.objects.all(),
         title="term",
         headline_field="definition",
         statement_key="procedures.glossary",

@@ -38,7 +38,7 @@ def course_source() -> SearchSource:
     """Published courses: the snippet from the summary, aims and outcomes."""
     return CourseSource(
         kind="Training course",
-        queryset=Course.objects.published(),
+        queryset=lambda: Course.objects.published(),
         statement_key="training.courses",
         headline_field=Concat(
             "summary", Value(" "), "aims_text", Value(" "), "outcomes_text", output_field=TextField()

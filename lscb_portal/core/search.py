@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import reduce
+from functools import cached_property, reduce
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +36,8 @@ from django.contrib.postgres.search import (
     SearchVectorExact,
     SearchVectorField,
 )
-from django.db import connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Value, When, Window
 from django.db.models.functions import Replace
 from django.utils.safestring import mark_safe
@@ -203,25 +204,26 @@ class Snippet(Func):
         # Up to two passages around the matches, each half the words, so the whole
         # snippet stays within ``words``.
         per_passage = max(3, self.words // 2)
-        options = (
+        options = _sql_constant(
             f"StartSel={_START}, StopSel={_STOP}, MaxWords={per_passage}, "
             f"MinWords={max(1, per_passage // 2)}, ShortWord=3, MaxFragments=2, "
             'FragmentDelimiter=" … "'
         )
+        start, stop, lt, gt = (_sql_constant(marker) for marker in (_START, _STOP, _LT, _GT))
         # The text as the headline reads it (control characters out, angle brackets as stand-ins, see _LT), made
         # only as long as each pass reads: each opening in turn, and the scan, only for a row whose shorter
-        # openings hold no match. Only compiled SQL and constants are interpolated; the values are parameters.
+        # openings hold no match. Only compiled SQL and the module's constants are interpolated; the text and
+        # the words searched for are parameters. The constants are written into the SQL, so a page's query
+        # has few parameters and the driver reuses its parsed form from one search to the next.
         # OFFSET 0 keeps Postgres from folding each subquery into the expressions above it, which would make the
         # text, or a headline, again for every use.
         # (regexp_replace and replace, each a tenth of the time translate() takes over the same text)
-        markers = f"[{_START}{_STOP}{_LT}{_GT}]"
+        markers = _sql_constant(f"[{_START}{_STOP}{_LT}{_GT}]")
+        config = _sql_constant(CONFIG)
 
         def headline(plain_sql: str) -> tuple[str, tuple]:
-            plain = f"replace(replace(regexp_replace({plain_sql}, %s, '', 'g'), '<', %s), '>', %s)"
-            return (
-                f"ts_headline(%s::regconfig, {plain}, {query_sql}, %s)",
-                (CONFIG, markers, _LT, _GT, *query_params, options),
-            )
+            plain = f"replace(replace(regexp_replace({plain_sql}, {markers}, '', 'g'), '<', {lt}), '>', {gt})"
+            return f"ts_headline({config}::regconfig, {plain}, {query_sql}, {options})", tuple(query_params)
 
         def passes(level: int) -> tuple[str, tuple]:
             if level == len(SNIPPET_OPENINGS):
@@ -229,9 +231,9 @@ class Snippet(Func):
                 # gives way to that opening when it finds no match either (a match in the title only, or further on).
                 scan_sql, scan_params = headline(f"substr(source.text, length(opening.cut) + 1, {SNIPPET_SCAN_CHARS})")
                 return (
-                    "(SELECT CASE WHEN strpos(scan.headline, %s) > 0 THEN scan.headline ELSE opening.headline END "  # noqa: S608
-                    f"FROM (SELECT {scan_sql} AS headline OFFSET 0) AS scan)",
-                    (_START, *scan_params),
+                    f"(SELECT CASE WHEN strpos(scan.headline, {start}) > 0 THEN scan.headline "  # noqa: S608
+                    f"ELSE opening.headline END FROM (SELECT {scan_sql} AS headline OFFSET 0) AS scan)",
+                    scan_params,
                 )
             limit = SNIPPET_OPENINGS[level]
             cut_sql = (
@@ -241,11 +243,11 @@ class Snippet(Func):
             opening_sql, opening_params = headline("cut.cut")
             longer_sql, longer_params = passes(level + 1)
             return (
-                f"(SELECT CASE WHEN strpos(opening.headline, %s) > 0 OR length(source.text) <= {limit} "  # noqa: S608
+                f"(SELECT CASE WHEN strpos(opening.headline, {start}) > 0 OR length(source.text) <= {limit} "  # noqa: S608
                 f"THEN opening.headline ELSE {longer_sql} END "
                 f"FROM (SELECT {opening_sql} AS headline, cut.cut "
                 f"FROM (SELECT {cut_sql} AS cut OFFSET 0) AS cut OFFSET 0) AS opening)",
-                (_START, *longer_params, *opening_params),
+                (*longer_params, *opening_params),
             )
 
         passes_sql, passes_params = passes(0)
@@ -253,8 +255,21 @@ class Snippet(Func):
         params = (*passes_params, *text_params)
         for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("''", "&#x27;")):
             sql = f"replace({sql}, '{character}', '{entity}')"
-        sql = f"replace(replace(replace(replace({sql}, %s, '<mark>'), %s, '</mark>'), %s, '&lt;'), %s, '&gt;')"
-        return sql, (*params, _START, _STOP, _LT, _GT)
+        sql = f"replace(replace({sql}, {start}, '<mark>'), {stop}, '</mark>')"
+        sql = f"replace(replace({sql}, {lt}, '&lt;'), {gt}, '&gt;')"
+        return sql, params
+
+
+def _sql_constant(value: str) -> str:
+    """One of this module's constant strings as SQL: quoted, each control character as chr(n) (folded by the
+    planner), "%" doubled for the driver's placeholders. Never for what a reader typed: that is a parameter."""
+    parts = []
+    for piece in re.split(r"([\x00-\x1f])", value):
+        if len(piece) == 1 and ord(piece) < 0x20:
+            parts.append(f"chr({ord(piece)})")
+        elif piece:
+            parts.append("'" + piece.replace("'", "''").replace("%", "%%") + "'")
+    return "(" + " || ".join(parts or ["''"]) + ")"
 
 
 def search(
@@ -374,7 +389,9 @@ class SearchSource:
             date="issue__issue_date",
         )
 
-    ``queryset`` is "what the public may see"; ``title``, ``date``, ``context`` and
+    ``queryset`` is "what the public may see", or a function that makes it: a source
+    whose ranking query is kept (below) then builds it only for a page that shows its
+    rows. ``title``, ``date``, ``context`` and
     ``date_label`` are attribute paths ("issue__issue_date") or callables; ``url`` a
     callable, by default ``get_absolute_url()``. ``also_read`` names long columns a
     subclass's ``to_result`` needs, which the rows shown are otherwise read without.
@@ -386,7 +403,7 @@ class SearchSource:
     """
 
     kind: str
-    queryset: QuerySet
+    queryset: QuerySet | Callable[[], QuerySet]
     title: str | Callable[[Any], str] = "title"
     date: str | Callable[[Any], date | datetime | None] | None = None
     url: Callable[[Any], str] | None = None
@@ -399,6 +416,11 @@ class SearchSource:
     statement_key: str = ""
     now: datetime | None = None
 
+    @cached_property
+    def rows(self) -> QuerySet:
+        """``queryset``, made on first use when it was given as a function."""
+        return self.queryset() if callable(self.queryset) else self.queryset
+
     def ranking(self, q: str, *, index: int, depth: int) -> QuerySet:
         """Rows ``(index, pk, tier, rank, total)``: the best ``depth`` matches, each with the number of matches.
 
@@ -407,11 +429,11 @@ class SearchSource:
         """
         total = Window(Count("pk"))
         if depth:
-            ranked = search(self.queryset, q, vector=self.vector, headline_field=None)
+            ranked = search(self.rows, q, vector=self.vector, headline_field=None)
             rows = ranked.annotate(source=Value(index), total=total)
         else:
             rows = (
-                self.queryset.filter(**{self.vector: search_query(q)})
+                self.rows.filter(**{self.vector: search_query(q)})
                 .annotate(
                     source=Value(index),
                     tier=Value(0, output_field=IntegerField()),
@@ -449,7 +471,7 @@ class SearchSource:
 
     def page_rows(self, q: str, pks: list) -> QuerySet:
         """The rows ``pks`` with their snippets, for a page of results (no ranking: it is known already)."""
-        rows = self.queryset.filter(pk__in=pks).order_by()
+        rows = self.rows.filter(pk__in=pks).order_by()
         snippet = _snippet(self.headline_field, search_query(q), words=self.snippet_words)
         return rows.annotate(snippet=snippet).defer(*self._unshown_fields(rows))
 
@@ -518,8 +540,10 @@ class SearchResults(Sequence):
         counted: Sequence[SearchSource] = (),
         limit: int = MAX_RESULTS,
         depth: int = 20,
+        using: str = DEFAULT_DB_ALIAS,
     ):
         self.q = clean_query(q)
+        self.using = using
         self.sources = list(sources)
         self.counted = list(counted)
         self.limit = limit
@@ -537,9 +561,7 @@ class SearchResults(Sequence):
         # UNION ALL of the branches, each in brackets (each has its own ORDER BY and LIMIT), as Django writes it.
         sql = " UNION ALL ".join(f"({branch_sql})" for branch_sql, _ in branches)
         params = [param for _, branch_params in branches for param in branch_params]
-        with connections[(self.sources or self.counted)[0].queryset.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = _fetch_prepared(self.using, sql, params)
         totals = [0] * len(branches)
         ranked = []
         for index, pk, tier, rank, total in rows:
@@ -606,6 +628,24 @@ class SearchResults(Sequence):
                 obj.tier, obj.rank = ranks[obj.pk]
                 found[(index, obj.pk)] = source.to_result(obj)
         return [found[(index, pk)] for *_order, index, pk in wanted if (index, pk) in found]
+
+
+def _fetch_prepared(using: str, sql: str, params: list) -> list[tuple]:
+    """The rows of a ranking query, its parameters bound by Postgres rather than written into the SQL.
+
+    So psycopg prepares the statement once a connection has run it ``prepare_threshold`` times (settings:
+    DATABASES OPTIONS), and Postgres parses and plans a search's ranking once per connection instead of for every
+    search (the kept SQL is the same text each time). Django's own cursors bind on the client and are never
+    prepared. Through Django's cursor wrapper, so errors, transactions and query logging are Django's.
+    """
+    connection = connections[using]
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def depth_for_page(page: Any, per_page: int) -> int:

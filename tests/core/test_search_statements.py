@@ -9,7 +9,9 @@ and that a source whose queryset changes under the same key is caught by the che
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lscb_portal.core import search as core_search
@@ -99,3 +101,61 @@ def test_a_source_holding_a_time_it_does_not_name_is_compiled_every_time(db, set
 
     assert len(SearchResults("neglect", [unnamed_time])) == 1
     assert core_search._statements[("articles", 0, 20)] is False
+
+
+def _prepared_rankings() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%ts_rank(%"])
+        return cursor.fetchone()[0]
+
+
+def test_the_ranking_query_is_prepared_once_a_connection_has_run_it_a_few_times(db, settings):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert threshold, "the settings turn preparation on (off only behind PgBouncer in transaction mode)"
+    now = timezone.now()
+
+    for _ in range(threshold):
+        assert found("neglect", now) == ["Neglect toolkit"]
+    assert _prepared_rankings() == 0
+    assert found("neglect", now) == ["Neglect toolkit"]  # psycopg prepares it on the run after the threshold
+    assert _prepared_rankings() == 1
+    # The prepared statement answers for other words and another time.
+    assert found("toolkit", now) == ["Neglect toolkit"]
+    assert found("toolkit", now - timedelta(days=400)) == []
+    assert found("strategy", now) == []
+    assert _prepared_rankings() == 1
+
+
+def test_the_ranking_query_is_counted_and_logged_as_django_s_own(db, settings):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert found("neglect", timezone.now()) == ["Neglect toolkit"]
+
+    assert any("ts_rank(" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_source_makes_its_queryset_only_for_a_page_that_shows_its_rows(db, settings):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+    made = []
+
+    def articles():
+        made.append("articles")
+        return Article.objects.published(now=now)
+
+    now = timezone.now()
+    source = SearchSource(kind="Newsletter article", queryset=articles, statement_key="articles", now=now)
+    SearchResults("neglect", [source]).counts()  # compiles and keeps the ranking: the queryset is made
+    made.clear()
+
+    again = SearchResults(
+        "toolkit", [SearchSource(kind="Newsletter article", queryset=articles, statement_key="articles", now=now)]
+    )
+    assert again.counts() == [1]
+    assert made == []
+    assert [result.title for result in again] == ["Neglect toolkit"]
+    assert made == ["articles"]
