@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, reduce
@@ -561,7 +562,9 @@ class SearchResults(Sequence):
         # UNION ALL of the branches, each in brackets (each has its own ORDER BY and LIMIT), as Django writes it.
         sql = " UNION ALL ".join(f"({branch_sql})" for branch_sql, _ in branches)
         params = [param for _, branch_params in branches for param in branch_params]
-        rows = _fetch_prepared(self.using, sql, params)
+        with _bound_by_postgres(self.using) as connection, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         totals = [0] * len(branches)
         ranked = []
         for index, pk, tier, rank, total in rows:
@@ -624,28 +627,32 @@ class SearchResults(Sequence):
         found: dict[tuple[int, Any], SearchResult] = {}
         for index, ranks in by_source.items():
             source = self.sources[index]
-            for obj in source.page_rows(self.q, list(ranks)):
+            with _bound_by_postgres(self.using):
+                rows = list(source.page_rows(self.q, list(ranks)))
+            for obj in rows:
                 obj.tier, obj.rank = ranks[obj.pk]
                 found[(index, obj.pk)] = source.to_result(obj)
         return [found[(index, pk)] for *_order, index, pk in wanted if (index, pk) in found]
 
 
-def _fetch_prepared(using: str, sql: str, params: list) -> list[tuple]:
-    """The rows of a ranking query, its parameters bound by Postgres rather than written into the SQL.
+@contextmanager
+def _bound_by_postgres(using: str):
+    """Queries made inside bind their parameters on the server rather than writing them into the SQL.
 
-    So psycopg prepares the statement once a connection has run it ``prepare_threshold`` times (settings:
-    DATABASES OPTIONS), and Postgres parses and plans a search's ranking once per connection instead of for every
-    search (the kept SQL is the same text each time). Django's own cursors bind on the client and are never
-    prepared. Through Django's cursor wrapper, so errors, transactions and query logging are Django's.
+    So psycopg prepares a statement once a connection has run it ``prepare_threshold`` times (settings: DATABASES
+    OPTIONS), and Postgres parses and plans a search's ranking and its page of rows once per connection instead of
+    for every search: their SQL is the same text each time, only the parameters differ. Django's own queries bind on
+    the client and are never prepared. Only the connection's cursor class changes, so errors, transactions and
+    query logging stay Django's.
     """
     connection = connections[using]
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        raw = ServerBindingCursor(connection.connection)
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
-    with cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    raw = connection.connection
+    previous, raw.cursor_factory = raw.cursor_factory, ServerBindingCursor
+    try:
+        yield connection
+    finally:
+        raw.cursor_factory = previous
 
 
 def depth_for_page(page: Any, per_page: int) -> int:

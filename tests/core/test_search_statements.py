@@ -103,13 +103,13 @@ def test_a_source_holding_a_time_it_does_not_name_is_compiled_every_time(db, set
     assert core_search._statements[("articles", 0, 20)] is False
 
 
-def _prepared_rankings() -> int:
+def _prepared(fragment: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%ts_rank(%"])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{fragment}%"])
         return cursor.fetchone()[0]
 
 
-def test_the_ranking_query_is_prepared_once_a_connection_has_run_it_a_few_times(db, settings):
+def test_the_ranking_and_the_page_s_rows_are_prepared_once_a_connection_has_run_them_a_few_times(db, settings):
     settings.SEARCH_CHECK_STATEMENTS = False
     ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
     threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
@@ -118,14 +118,16 @@ def test_the_ranking_query_is_prepared_once_a_connection_has_run_it_a_few_times(
 
     for _ in range(threshold):
         assert found("neglect", now) == ["Neglect toolkit"]
-    assert _prepared_rankings() == 0
-    assert found("neglect", now) == ["Neglect toolkit"]  # psycopg prepares it on the run after the threshold
-    assert _prepared_rankings() == 1
-    # The prepared statement answers for other words and another time.
+    assert (_prepared("ts_rank("), _prepared("ts_headline(")) == (0, 0)
+    assert found("neglect", now) == ["Neglect toolkit"]  # psycopg prepares them on the run after the threshold
+    assert (_prepared("ts_rank("), _prepared("ts_headline(")) == (1, 1)
+    # The prepared statements answer for other words and another time.
     assert found("toolkit", now) == ["Neglect toolkit"]
     assert found("toolkit", now - timedelta(days=400)) == []
     assert found("strategy", now) == []
-    assert _prepared_rankings() == 1
+    assert (_prepared("ts_rank("), _prepared("ts_headline(")) == (1, 1)
+    # Django's own queries are bound on the client, as before: nothing else was prepared.
+    assert _prepared("") == 2
 
 
 def test_the_ranking_query_is_counted_and_logged_as_django_s_own(db, settings):
