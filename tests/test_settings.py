@@ -336,3 +336,15 @@ def test_make_run_passes_its_port_to_the_portal():
     makefile = (ROOT / "Makefile").read_text()
 
     assert re.search(r"^export PORT\b", makefile, re.MULTILINE)
+
+
+@pytest.mark.parametrize(("pooling", "threshold"), [("0", 5), ("1", None)])
+def test_searches_are_prepared_except_behind_a_transaction_pooler(pooling, threshold):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold')))"
+    )
+    result = run_django(["-c", code], DB_TRANSACTION_POOLING=pooling)
+
+    assert result.returncode == 0, result.stderr
+    assert last_line(result.stdout) == json.dumps(threshold)
