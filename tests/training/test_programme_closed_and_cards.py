@@ -92,13 +92,20 @@ def test_a_session_not_open_yet_shows_its_places_and_when_booking_opens(client):
 
 
 def test_each_session_is_also_a_card_with_date_course_time_places_left_and_where(client):
+    # Booking still open whatever the day and hour the test runs (the default closes two working days before).
     full = SessionFactory(
-        course=CourseFactory(title="Domestic Abuse: the Impact on Children"), starts_at=_in_days(4), capacity=1
+        course=CourseFactory(title="Domestic Abuse: the Impact on Children"),
+        starts_at=_in_days(4),
+        booking_closes_at=_in_days(3),
+        capacity=1,
     )
     BookingFactory(session=full)
     BookingFactory(session=full, status=BookingStatus.WAITING)
     SessionFactory(
-        course=CourseFactory(title="Online <Safety>"), starts_at=_in_days(6, hour=14), venue_name="Northminster House"
+        course=CourseFactory(title="Online <Safety>"),
+        starts_at=_in_days(6, hour=14),
+        booking_closes_at=_in_days(3),
+        venue_name="Northminster House",
     )
 
     html = client.get("/training/").content.decode()
