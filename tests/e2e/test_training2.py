@@ -93,10 +93,15 @@ def test_attendance_then_evaluation_then_certificate(live_server, delivered_sess
     assert amira.status == BookingStatus.ATTENDED
     assert Charge.objects.get().booking == tom
 
-    # The daily job, four weeks after the session. It queues a worker job, which Playwright's event loop in
-    # this thread does not allow, so it runs in its own thread as the worker would.
+    # Amira asks for her certificate today: the administrator sends her the evaluation now.
+    page.get_by_role("button", name="Send the evaluation now").click()
+    assert "Emailed the evaluation to 1 delegate(s) who attended." in page.content()
+    assert page.get_by_role("button", name="Send the evaluation now").is_disabled()
+    axe_check(page)
+    # The daily job, four weeks after the session, asks nobody twice. It queues worker jobs, which Playwright's
+    # event loop in this thread does not allow, so it runs in its own thread as the worker would.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        assert pool.submit(_send_evaluations).result() == 1
+        assert pool.submit(_send_evaluations).result() == 0
     message = OutboxMessage.objects.get(to="amira@riverside.example.org", category="training.evaluation_request")
     link = re.search(r"https?://\S*/training/evaluations/\S+", message.body_text).group(0)
 

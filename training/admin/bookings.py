@@ -62,7 +62,13 @@ class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
     list_select_related = ["organisation", "session__course"]
     autocomplete_fields = ["organisation"]
     inlines = [BookingNeedsInline]
-    actions = ["mark_attended", "mark_did_not_attend", "cancel_bookings", "approve_bookings"]
+    actions = [
+        "mark_attended",
+        "mark_did_not_attend",
+        "send_evaluation_now",
+        "cancel_bookings",
+        "approve_bookings",
+    ]
     readonly_fields = [
         "reference",
         "session",
@@ -206,3 +212,16 @@ class BookingAdmin(MergeOrganisationsView, HistoryAdmin):
     @admin.action(description="Mark as did not attend (raises the charge due)", permissions=["change"])
     def mark_did_not_attend(self, request, queryset):
         self._mark(request, queryset, attended=False)
+
+    @admin.action(description="Send the evaluation now (attended, not yet asked)", permissions=["change"])
+    def send_evaluation_now(self, request, queryset):
+        chosen = list(queryset.values_list("pk", flat=True))
+        asked = services.evaluations_send_now(booking_ids=chosen)
+        self.message_user(request, f"Emailed the evaluation to {asked} delegate(s).", messages.SUCCESS)
+        if asked < len(chosen):
+            self.message_user(
+                request,
+                f"{len(chosen) - asked} not emailed: only delegates recorded as attending who have not been "
+                "asked or answered are sent it.",
+                messages.WARNING,
+            )

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from lscb_portal.core.errors import Refused
 
-from .. import selectors, services
-from ..models import Session
+from .. import conf, selectors, services
+from ..models import BookingStatus, Session
 
 
 class RegisterView:
@@ -32,6 +32,12 @@ class RegisterView:
         now = timezone.now()
         number = _chosen_part(request, register.parts, now)
         part = register.parts[number] if register.parts else None
+        askable = [row.booking.pk for row in register.rows if _askable(row.booking)]
+        if request.method == "POST" and "send_evaluations" in request.POST:
+            asked = services.evaluations_send_now(booking_ids=askable)
+            self.message_user(request, _asked_message(asked), messages.SUCCESS if asked else messages.WARNING)
+            url = reverse("admin:training_session_register", args=[session.pk])
+            return redirect(f"{url}?date={number + 1}" if len(register.parts) > 1 else url)
         if request.method == "POST" and part is not None:
             everyone = "mark_all" in request.POST
             attended, absent = _choices(request, register.rows, number, everyone=everyone)
@@ -55,6 +61,9 @@ class RegisterView:
             "rows": [(row.booking, row.marks[number] if part else None, row.marks) for row in register.rows],
             "opts": self.model._meta,
             "has_started": part is not None and part.has_started(now),
+            "askable": len(askable),
+            "asked": sum(1 for row in register.rows if row.booking.evaluation_sent_at is not None),
+            "evaluation_weeks": conf.evaluation_after().days // 7,
         }
         return TemplateResponse(request, "training/admin/register.html", context)
 
@@ -93,4 +102,18 @@ def _saved_message(changed: int, attended: list[int], absent: list[int], everyon
         f"Marked {len(attended)} delegate(s) attended"
         + (f" and kept {len(absent)} as did not attend" if absent else "")
         + ". Now change anyone who did not come to 'Did not attend', then save attendance."
+    )
+
+
+def _askable(booking) -> bool:
+    """Attended the whole session and not yet asked for the evaluation (the service checks again)."""
+    return booking.status == BookingStatus.ATTENDED and booking.evaluation_sent_at is None
+
+
+def _asked_message(asked: int) -> str:
+    if not asked:
+        return "Nobody was emailed: everyone recorded as attending has already been asked for the evaluation."
+    return (
+        f"Emailed the evaluation to {asked} delegate(s) who attended. "
+        "Each gets their certificate as soon as they complete it."
     )

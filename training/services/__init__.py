@@ -35,7 +35,13 @@ from .copying import (
     sessions_copy_forward,
     sessions_copy_preview,
 )
-from .evaluations import EvaluationAnswers, certificate_available, evaluation_submit, evaluations_send
+from .evaluations import (
+    EvaluationAnswers,
+    certificate_available,
+    evaluation_submit,
+    evaluations_send,
+    evaluations_send_now,
+)
 from .nominations import (
     MAX_NOMINEES,
     Manager,
@@ -131,6 +137,7 @@ __all__ = [
     "check_weeks",
     "evaluation_submit",
     "evaluations_send",
+    "evaluations_send_now",
     "holds_expire",
     "my_training_link_send",
     "needs_delete_expired",

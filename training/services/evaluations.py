@@ -28,22 +28,36 @@ def evaluations_send(*, now: datetime.datetime | None = None) -> int:
         session__ends_at__lte=now - after,
         session__ends_at__gt=now - after - conf.evaluation_window(),
     ).values_list("pk", flat=True)
-    count = 0
-    for pk in list(due):
-        with transaction.atomic():
-            booking = (
-                Booking.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("session__course", "organisation")
-                .filter(pk=pk, evaluation_sent_at__isnull=True)
-                .first()
-            )
-            if booking is None:
-                continue
-            emails.evaluation_request(booking)
-            booking.evaluation_sent_at = now
-            save_with_reason(booking, "Evaluation sent", ["evaluation_sent_at"])
-            count += 1
-    return count
+    return sum(_evaluation_ask(pk, now) for pk in list(due))
+
+
+def evaluations_send_now(*, booking_ids, now: datetime.datetime | None = None) -> int:
+    """Ask these delegates for the evaluation now, without the wait: staff bring it forward for someone who
+    attended today (leaving the board, or wanting the certificate for a review).
+
+    Only delegates recorded as attending the whole session who have not been asked and have not answered
+    are emailed; the others are left as they are, so pressing the button twice asks nobody twice. Returns how
+    many were asked.
+    """
+    now = now or timezone.now()
+    return sum(_evaluation_ask(pk, now) for pk in sorted(set(booking_ids)))
+
+
+def _evaluation_ask(pk: int, now: datetime.datetime) -> bool:
+    """Email one attendee the evaluation under the booking's lock, unless they were asked or answered."""
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("session__course", "organisation")
+            .filter(pk=pk, status=BookingStatus.ATTENDED, evaluation_sent_at__isnull=True, evaluation__isnull=True)
+            .first()
+        )
+        if booking is None:
+            return False
+        emails.evaluation_request(booking)
+        booking.evaluation_sent_at = now
+        save_with_reason(booking, "Evaluation sent", ["evaluation_sent_at"])
+        return True
 
 
 @dataclass(frozen=True)
