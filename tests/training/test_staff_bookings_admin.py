@@ -242,9 +242,10 @@ def test_the_page_shows_live_and_cancelled_bookings_apart_at_a_fixed_query_count
     assert "Cancelled (5)" in response.content.decode()
 
     change = client.get(f"/admin/training/session/{session.pk}/change/").content.decode()
+    # The session's own page lists the live bookings and sends the reader to the one list of cancelled ones.
     cancelled_part, live_part = change.split("Cancelled bookings</", 1)[1].split("(add or move delegates", 1)
-    assert cancelled_part.count("Cancelled by the delegate") == 5
-    assert live_part.count("Cancelled by the delegate") == 0
+    assert f'5 cancelled: <a href="{bookings_url(session)}#cancelled-heading">' in cancelled_part
+    assert "Cancelled by the delegate" not in change
     assert live_part.count("On the waiting list") == 10
 
 
