@@ -89,8 +89,12 @@ def programme(
 def with_current_places(page: Page) -> Page:
     """``page`` with its sessions' places as they are now, in one query, as a new page of copies: the page given
     is left as it was (it may be kept and shared). A session deleted since is left out."""
-    sessions = page.object_list
-    # Counted by joining the page's bookings (a page holds only 25 sessions): half the time of building and
+    return Page(_with_current_places(page.object_list), page.number, page.paginator)
+
+
+def _with_current_places(sessions: list[Session]) -> list[Session]:
+    """Copies of ``sessions`` with their places as they are now (one query); a session deleted since is left out."""
+    # Counted by joining the sessions' bookings (a page holds only 25 sessions): half the time of building and
     # compiling the per-session subqueries of ``with_places_counted()``, which a long list needs.
     counted = Session.objects.filter(pk__in=[session.pk for session in sessions]).with_places().order_by()
     places = {pk: rest for pk, *rest in counted.values_list("pk", "places_taken", "places_left", "waiting_count")}
@@ -100,7 +104,7 @@ def with_current_places(page: Page) -> Page:
             session = copy.copy(session)
             session.places_taken, session.places_left, session.waiting_count = places[session.pk]
             fresh.append(session)
-    return Page(fresh, page.number, page.paginator)
+    return fresh
 
 
 MAX_PAGE_NUMBER = 1_000_000
@@ -155,7 +159,27 @@ def course_detail(*, slug: str, now: datetime.datetime | None = None) -> Course 
 
 
 def session_detail(*, pk: int) -> Session | None:
+    """A public session with its course, the course's topics, its dates and its places (four queries)."""
     return _public_sessions().prefetch_related("course__topics").filter(pk=pk).first()
+
+
+def session_for_page(*, pk: int) -> Session | None:
+    """``session_detail`` without its places (three queries), for a page that keeps it while the sessions stand
+    and reads the places afresh with ``with_places_now``."""
+    return (
+        Session.objects.public()
+        .select_related("course")
+        .prefetch_related("parts", "course__topics")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def with_places_now(session: Session) -> Session | None:
+    """A copy of ``session`` (which may be kept and shared: it is left as it was) with its places as they are now,
+    in one query; None if it has been deleted since."""
+    fresh = _with_current_places([session])
+    return fresh[0] if fresh else None
 
 
 def sessions_with_places(

@@ -84,6 +84,15 @@ def _kept_programme(filters: selectors.ProgrammeFilters, number) -> Page:
     return page
 
 
+def _kept_session(pk: int) -> Session:
+    """The session for its page, kept as a fragment; a session that is not there is not kept (so unknown numbers
+    fill nothing)."""
+    found = selectors.session_for_page(pk=pk)
+    if found is None:
+        raise Http404("No such session")
+    return found
+
+
 def course(request, slug: str):
     found = selectors.course_detail(slug=slug)
     if found is None:
@@ -108,10 +117,20 @@ def _attendee(form: BookingForm) -> services.Attendee:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def session(request, pk: int):
-    found = selectors.session_detail(pk=pk)
+    if request.method == "POST":
+        found = selectors.session_detail(pk=pk)
+    else:
+        # Kept while the sessions stand; a booking changes only the places, read afresh.
+        kept = pagecache.fragment(
+            request, ("training.session", pk), shows=["training", "topics"], build=partial(_kept_session, pk)
+        )
+        found = selectors.with_places_now(kept)
     if found is None:
         raise Http404("No such session")
-    names = organisation_names()
+    names = pagecache.fragment(
+        request, ("training.organisation_names",), shows=["organisations"], build=organisation_names
+    )
+    form = None
     if request.method == "POST":
         ratelimit.check(request, "training.book", email=request.POST.get("email"))
         form = BookingForm(request.POST, course=found.course, organisation_names=names)
@@ -129,11 +148,9 @@ def session(request, pk: int):
             else:
                 request.session[BOOKED_SESSION_KEY] = booking.reference
                 return redirect("training:booked", pk=found.pk)
-    else:
-        form = BookingForm(course=found.course, organisation_names=names)
     state = services.booking_state(found, timezone.now())
     blank_form = None
-    if state == services.BookingState.OPEN and not form.is_bound:
+    if state == services.BookingState.OPEN and form is None:
         course = found.course
         blank_form = blank_form_html(
             request, empty_booking_form, course.requires_manager_approval, course.eligibility, tuple(names)

@@ -19,13 +19,18 @@ def home_context(request, *, now=None) -> dict:
     """The latest issue, sessions with places in the next eight weeks and the latest procedure amendments.
 
     Five queries whatever the number of issues, sessions, bookings or chapters (plus the
-    layout's own). The latest issue and amendments are kept as fragments (``pagecache.fragment``):
-    a booking sets the page aside for its sessions, and only those are read again.
+    layout's own). Each block is kept as a fragment (``pagecache.fragment``) while the areas it
+    shows stand: a booking sets the page aside for its sessions, and only those are read again;
+    a new issue or amendment, only its block. The sessions are kept at most the fragments' time
+    (a minute), so one whose booking has just closed may show that long, as on a kept page.
     """
     now = now or timezone.now()
     latest = partial(newsletter_selectors.latest_issues, limit=1)
     issues = pagecache.fragment(request, ("pages.home.issue",), shows=["newsletters"], build=latest)
-    sessions = training_selectors.sessions_with_places(within=SESSIONS_AHEAD, limit=SESSIONS_SHOWN + 1, now=now)
+    with_places = partial(
+        training_selectors.sessions_with_places, within=SESSIONS_AHEAD, limit=SESSIONS_SHOWN + 1, now=now
+    )
+    sessions = pagecache.fragment(request, ("pages.home.sessions",), shows=["training", "places"], build=with_places)
     block = pagecache.fragment(
         request, ("pages.home.procedures",), shows=["procedures"], build=procedure_selectors.home_block
     )

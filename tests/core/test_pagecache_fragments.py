@@ -152,3 +152,72 @@ def test_the_programme_keeps_its_sessions_while_bookings_change_and_shows_places
     assert "Neglect: the Graded Care Profile" in page
     assert "1 of 12 taken" in page
     assert read
+
+
+def test_the_home_page_reads_its_sessions_again_only_when_training_or_places_change(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    session = SessionFactory(capacity=12, course__title="Neglect: recognising and responding")
+    client = Client()
+
+    def home():
+        """The page, and whether the sessions were read for it."""
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/").content.decode()
+        return page, any('FROM "training_session"' in query["sql"] for query in captured.captured_queries)
+
+    page, read = home()
+    assert "Neglect: recognising and responding" in page
+    assert read
+
+    IssueFactory(published=True, title="Winter safeguarding news")  # the newsletters area only
+    page, read = home()
+    assert "Winter safeguarding news" in page
+    assert not read
+
+    BookingFactory(session=session)  # the places area: the sessions (with their places) are read again
+    page, read = home()
+    assert read
+
+    Course.objects.filter(pk=session.course_id).update(title="Neglect: the Graded Care Profile")
+    page, read = home()
+    assert "Neglect: the Graded Care Profile" in page
+    assert read
+
+
+def test_the_session_page_keeps_its_session_while_bookings_change_and_shows_places_afresh(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    session = SessionFactory(capacity=12, course__title="Neglect: recognising and responding")
+    client = Client()
+    url = f"/training/sessions/{session.pk}/"
+
+    def session_page():
+        """The page, and whether the session's dates were read for it (only when the session is read)."""
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        return page, any("training_sessionpart" in query["sql"] for query in captured.captured_queries)
+
+    page, read = session_page()
+    assert "12 places in total, 0 taken" in page
+    assert read
+
+    BookingFactory(session=session)
+    page, read = session_page()
+    assert "12 places in total, 1 taken" in page
+    assert not read
+
+    Course.objects.filter(pk=session.course_id).update(title="Neglect: the Graded Care Profile")
+    page, read = session_page()
+    assert "Neglect: the Graded Care Profile" in page
+    assert read
+
+
+def test_an_unknown_session_is_not_kept(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client = Client()
+    client.get("/")
+    kept = len(pagecache._fragments.entries)
+
+    for pk in range(900_001, 900_021):
+        assert client.get(f"/training/sessions/{pk}/").status_code == 404
+
+    assert len(pagecache._fragments.entries) <= kept + 1  # the organisations' names, at most
