@@ -72,6 +72,12 @@ class AsAtForm(forms.Form):
         return value
 
 
+def empty_as_at_form(action: str) -> AsAtForm:
+    """The unbound "as it stood on a date" form of the chapter whose as-at page is ``action`` (for
+    ``blank_form_html``)."""
+    return AsAtForm(action=action)
+
+
 class VerifyForm(PrintedCodeForm):
     code_label = "Code at the foot of the printed page"
     missing_message = "Enter the code from the printed page"

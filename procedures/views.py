@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.search import SearchResults, query_was_cut
 from lscb_portal.core.textdiff import compare, display_html
 
 from . import printcodes, selectors
 from .anchors import headings, number_headings
-from .forms import AsAtForm, SearchForm, VerifyForm
+from .forms import AsAtForm, SearchForm, VerifyForm, empty_as_at_form
 from .models import GlossaryTerm, Manual
 from .rendering import link_glossary
 from .search import sources as search_sources
@@ -78,7 +79,9 @@ def chapter(request, slug):
     if response:
         return response
     context = chapter_page(chapter, chapter.current_version, selectors.last_amendment(chapter))
-    context["as_at_form"] = AsAtForm(action=reverse("procedures:as_at", kwargs={"slug": chapter.slug}))
+    context["as_at_form"] = blank_form_html(
+        request, empty_as_at_form, reverse("procedures:as_at", kwargs={"slug": chapter.slug})
+    )
     return render(request, "procedures/chapter.html", context)
 
 

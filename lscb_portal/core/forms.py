@@ -51,7 +51,7 @@ def blank_form_html(request, build: Callable[..., forms.Form], *args: Hashable) 
     return mark_safe(html)  # noqa: S308 - the form's own templates rendered it
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=512)
 def _rendered(build: Callable[..., forms.Form], args: tuple) -> str:
     return render_crispy_form(build(*args), context={"csrf_token": CSRF_TOKEN_MARKER})
 
