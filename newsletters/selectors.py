@@ -14,7 +14,6 @@ from django.db.models import (
     Prefetch,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
@@ -109,53 +108,40 @@ def _article_lists() -> list[Prefetch]:
     ]
 
 
-def _reading_articles(*, lists: bool):
-    articles = Article.objects.defer(*_ARTICLE_SEARCH_COLUMNS).order_by("position", "pk")
-    return articles.prefetch_related(*_article_lists()) if lists else articles
+def _reading_articles():
+    return (
+        Article.objects.defer(*_ARTICLE_SEARCH_COLUMNS).order_by("position", "pk").prefetch_related(*_article_lists())
+    )
 
 
 def _reading_blocks():
     return IssueBlock.objects.select_related("update_round").prefetch_related("courses").order_by("position", "pk")
 
 
-def _for_reading(issues: QuerySet[Issue], *, articles: bool) -> QuerySet[Issue]:
-    issues = issues.select_related("series").defer(*_ISSUE_SEARCH_COLUMNS)
-    if articles:
-        issues = issues.prefetch_related(Prefetch("articles", queryset=_reading_articles(lists=False)))
-    return issues
+def _for_reading(issues: QuerySet[Issue]) -> QuerySet[Issue]:
+    return issues.select_related("series").defer(*_ISSUE_SEARCH_COLUMNS)
 
 
-def issue_for_reading(*, series_slug: str, number: int, articles: bool = False) -> Issue:
-    """A published issue and its series; 404 otherwise.
-
-    Its page reads what it shows with ``issue_articles`` and ``issue_blocks``. With ``articles``,
-    for one article's page, the issue comes with its articles, without their lists: give the one
-    shown them with ``add_article_lists``.
-    """
-    return get_object_or_404(
-        _for_reading(Issue.objects.published(), articles=articles), series__slug=series_slug, number=number
-    )
+def issue_for_reading(*, series_slug: str, number: int) -> Issue:
+    """A published issue and its series; 404 otherwise. Its pages read what they show with ``issue_articles``
+    and ``issue_blocks``."""
+    return get_object_or_404(_for_reading(Issue.objects.published()), series__slug=series_slug, number=number)
 
 
-def issue_for_preview(*, issue_id: int, articles: bool = False) -> Issue:
+def issue_for_preview(*, issue_id: int) -> Issue:
     """Any issue, drafts included, prepared exactly as for reading (staff only: the view checks)."""
-    return get_object_or_404(_for_reading(Issue.objects.all(), articles=articles), pk=issue_id)
+    return get_object_or_404(_for_reading(Issue.objects.all()), pk=issue_id)
 
 
 def issue_articles(*, issue: Issue) -> list[Article]:
     """The issue's articles in reading order, each with its ``topic_list``, ``attachment_list`` and
     ``resource_list`` (four queries, whatever the number of articles)."""
-    return list(_reading_articles(lists=True).filter(issue=issue))
+    return list(_reading_articles().filter(issue=issue))
 
 
 def issue_blocks(*, issue: Issue) -> list[IssueBlock]:
     """The issue's blocks in order, with what ``blocks.fill`` needs of them (one query, two with training blocks)."""
     return list(_reading_blocks().filter(issue=issue))
-
-
-def add_article_lists(articles: list[Article]) -> None:
-    """Give articles read without them their ``topic_list``, ``attachment_list`` and ``resource_list``."""
-    prefetch_related_objects(articles, *_article_lists())
 
 
 def adjacent_issues(*, issue: Issue, preview: bool = False) -> tuple[Issue | None, Issue | None]:

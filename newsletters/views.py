@@ -1,6 +1,7 @@
 """The newsletters' public pages. Thin: read through selectors, write through services."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -19,7 +20,7 @@ from lscb_portal.core.search import SearchResults
 from . import blocks, links, selectors, services
 from .documents import DocumentType
 from .forms import CONSENT_TEXT, ContributionForm, FeedbackForm
-from .models import Attachment, Issue, Series
+from .models import Article, Attachment, Issue, Series
 from .search import sources as search_sources
 
 # The search page lists the best this many matches.
@@ -129,19 +130,43 @@ def issue(request, series: str, number: int):
     return _issue_page(request, selectors.issue_for_reading(series_slug=series, number=number), preview=False)
 
 
+@dataclass(frozen=True)
+class IssueReading:
+    """An issue and its articles in reading order, each with its lists and links: what any of its article pages
+    shows, read once for all of them."""
+
+    issue: Issue
+    articles: list[Article]
+
+
+def _issue_reading(issue: Issue, *, preview: bool) -> IssueReading:
+    articles = selectors.issue_articles(issue=issue)
+    links.add_reading_links(issue, articles, preview=preview)
+    return IssueReading(issue=issue, articles=articles)
+
+
+def _published_reading(series: str, number: int) -> IssueReading:
+    # An issue that is not there raises Http404, so unknown addresses keep nothing.
+    return _issue_reading(selectors.issue_for_reading(series_slug=series, number=number), preview=False)
+
+
 def article(request, series: str, number: int, slug: str):
-    issue = selectors.issue_for_reading(series_slug=series, number=number, articles=True)
-    return _article_page(request, issue, slug, preview=False)
+    # Kept as a fragment for the issue, not the page: its articles' pages share one reading of it.
+    reading = pagecache.fragment(
+        request,
+        ("newsletters.reading", series, number),
+        shows=["newsletters", "topics"],
+        build=partial(_published_reading, series, number),
+    )
+    return _article_page(request, reading, slug, preview=False)
 
 
-def _article_page(request, issue: Issue, slug: str, *, preview: bool):
-    articles = list(issue.articles.all())
+def _article_page(request, reading: IssueReading, slug: str, *, preview: bool):
+    issue, articles = reading.issue, reading.articles
     position = next((index for index, item in enumerate(articles) if item.slug == slug), None)
     if position is None:
         raise Http404("No such article in this issue")
     item = articles[position]
-    selectors.add_article_lists([item])
-    links.add_reading_links(issue, articles, preview=preview)
     context = {
         "issue": issue,
         "series": issue.series,
@@ -166,9 +191,8 @@ def preview(request, issue_id: int):
 def preview_article(request, issue_id: int, slug: str):
     if refused := _staff_preview(request):
         return refused
-    response = _article_page(
-        request, selectors.issue_for_preview(issue_id=issue_id, articles=True), slug, preview=True
-    )
+    reading = _issue_reading(selectors.issue_for_preview(issue_id=issue_id), preview=True)
+    response = _article_page(request, reading, slug, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store, private"
     return response

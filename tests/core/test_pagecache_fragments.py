@@ -221,3 +221,35 @@ def test_an_unknown_session_is_not_kept(settings):
         assert client.get(f"/training/sessions/{pk}/").status_code == 404
 
     assert len(pagecache._fragments.entries) <= kept + 1  # the organisations' names, at most
+
+
+def test_an_issues_article_pages_share_one_reading_of_it(settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    BoardSettings.get_solo()
+    issue = IssueFactory(published=True)
+    first = ArticleFactory(issue=issue, title="Spotting neglect early", position=1)
+    second = ArticleFactory(issue=issue, title="Bruising in babies who do not crawl", position=2)
+    client = Client()
+    client.get("/")  # the board's shell kept
+
+    assert "Spotting neglect early" in client.get(first.get_absolute_url()).content.decode()
+    # The other article's page reads only the content versions: its issue and articles are kept.
+    with django_assert_max_num_queries(1):
+        page = client.get(second.get_absolute_url()).content.decode()
+    assert "Bruising in babies who do not crawl" in page
+    assert "Spotting neglect early" in page  # the issue's list of articles
+
+    Article.objects.filter(pk=first.pk).update(title="Spotting neglect in babies")
+    assert "Spotting neglect in babies" in client.get(second.get_absolute_url()).content.decode()
+
+
+def test_an_unknown_issue_is_not_kept(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client = Client()
+    client.get("/")
+    kept = len(pagecache._fragments.entries)
+
+    for number in range(900, 920):
+        assert client.get(f"/newsletters/no-such-series/{number}/an-article/").status_code == 404
+
+    assert len(pagecache._fragments.entries) == kept
