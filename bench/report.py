@@ -28,8 +28,8 @@ WRITE_LOAD_COMMITS_PER_S = 10.0
 WRITE_LOAD_MIN_KEPT = {"newsletters": 0.95, "procedures": 0.95, "places": 0.80}
 
 REFERENCE = "reference"
-# The large board served with PAGE_CACHE_SECONDS=0: every request rendered, with the fragments that
-# show fewer areas than their page (the shell, an issue's articles) kept as deployed. Judged on the
+# The large board served with PAGE_CACHE_SECONDS=0: every request rendered, with the fragments (parts
+# that show fewer areas than their page, or that several pages share) kept as deployed. Judged on the
 # uncached targets only; the cached targets are judged on the portal as deployed, with its page cache.
 UNCACHED = "large-nocache"
 # The same with PAGE_FRAGMENT_SECONDS=0 as well: every part of every page rendered, for comparison.
@@ -457,8 +457,8 @@ def markdown(summary: dict) -> str:
         "",
         f"Boards: `large` and `demo` are served as deployed, with the page cache (anonymous readers' pages kept "
         f"rendered until anything they show changes); `{UNCACHED}` is the large board with `PAGE_CACHE_SECONDS=0`, "
-        "every request rendered, with the fragments that show fewer areas than their page kept as deployed "
-        "(the board's shell, an issue's articles, the programme's topics): judged only where an uncached target "
+        "every request rendered, with the fragments kept as deployed (parts that show fewer areas than their page, "
+        "or that several pages share: docs/decisions.md › Fragments): judged only where an uncached target "
         "is given ("
         + ", ".join(f"{page} {ratio:.0%}" for page, ratio in UNCACHED_MIN_RATE_RATIO.items())
         + f" of the reference's rate), otherwise for comparison; `{RENDERED}` renders every part of every "
