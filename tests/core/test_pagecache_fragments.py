@@ -4,6 +4,7 @@ These tests commit (``transactional_db``): the triggers fire at commit, as in pr
 """
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import time_machine
@@ -43,6 +44,13 @@ class Builds:
 
 def _kept(build, shows=("training",)):
     return pagecache.fragment(RequestFactory().get("/"), ("test.fragment",), shows=shows, build=build)
+
+
+def _page_reading(client, url: str, table: str) -> tuple[str, bool]:
+    """The page at ``url``, and whether any of its queries read ``table`` (so whether a kept part was built)."""
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    return page, any(table in query["sql"] for query in captured.captured_queries)
 
 
 def test_a_fragment_is_built_again_only_when_an_area_it_shows_changes():
@@ -127,30 +135,35 @@ def test_the_shell_shows_a_change_to_the_boards_details_on_the_next_page(setting
     assert '<span class="govuk-!-font-weight-bold">Northbrook Children&#x27;s Partnership</span>' in page  # the footer
 
 
-def test_the_programme_keeps_its_sessions_while_bookings_change_and_shows_places_afresh(settings):
+@pytest.mark.parametrize(
+    ("address", "before", "after"),
+    [
+        ("/training/", "0 of 12 taken", "1 of 12 taken"),
+        ("/training/sessions/{pk}/", "12 places in total, 0 taken", "12 places in total, 1 taken"),
+    ],
+    ids=["programme", "session"],
+)
+def test_training_pages_keep_their_sessions_while_bookings_change_and_show_places_afresh(
+    settings, address, before, after
+):
     settings.PAGE_CACHE_SECONDS = 0
     session = SessionFactory(capacity=12, course__title="Neglect: recognising and responding")
-    client = Client()
+    # The sessions' dates are read only when the sessions are.
+    page_reading = partial(_page_reading, Client(), address.format(pk=session.pk), "training_sessionpart")
 
-    def programme():
-        """The page, and whether the sessions' dates were read for it (only when its sessions are read)."""
-        with CaptureQueriesContext(connection) as captured:
-            page = client.get("/training/").content.decode()
-        return page, any("training_sessionpart" in query["sql"] for query in captured.captured_queries)
-
-    page, read = programme()
-    assert "0 of 12 taken" in page
+    page, read = page_reading()
+    assert before in page
     assert read
 
     BookingFactory(session=session)  # the places area only: the kept sessions stand, their places are read again
-    page, read = programme()
-    assert "1 of 12 taken" in page
+    page, read = page_reading()
+    assert after in page
     assert not read
 
     Course.objects.filter(pk=session.course_id).update(title="Neglect: the Graded Care Profile")
-    page, read = programme()
+    page, read = page_reading()
     assert "Neglect: the Graded Care Profile" in page
-    assert "1 of 12 taken" in page
+    assert after in page
     assert read
 
 
@@ -159,11 +172,7 @@ def test_the_home_page_reads_its_sessions_again_only_when_training_or_places_cha
     session = SessionFactory(capacity=12, course__title="Neglect: recognising and responding")
     client = Client()
 
-    def home():
-        """The page, and whether the sessions were read for it."""
-        with CaptureQueriesContext(connection) as captured:
-            page = client.get("/").content.decode()
-        return page, any('FROM "training_session"' in query["sql"] for query in captured.captured_queries)
+    home = partial(_page_reading, client, "/", 'FROM "training_session"')
 
     page, read = home()
     assert "Neglect: recognising and responding" in page
@@ -182,45 +191,6 @@ def test_the_home_page_reads_its_sessions_again_only_when_training_or_places_cha
     page, read = home()
     assert "Neglect: the Graded Care Profile" in page
     assert read
-
-
-def test_the_session_page_keeps_its_session_while_bookings_change_and_shows_places_afresh(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    session = SessionFactory(capacity=12, course__title="Neglect: recognising and responding")
-    client = Client()
-    url = f"/training/sessions/{session.pk}/"
-
-    def session_page():
-        """The page, and whether the session's dates were read for it (only when the session is read)."""
-        with CaptureQueriesContext(connection) as captured:
-            page = client.get(url).content.decode()
-        return page, any("training_sessionpart" in query["sql"] for query in captured.captured_queries)
-
-    page, read = session_page()
-    assert "12 places in total, 0 taken" in page
-    assert read
-
-    BookingFactory(session=session)
-    page, read = session_page()
-    assert "12 places in total, 1 taken" in page
-    assert not read
-
-    Course.objects.filter(pk=session.course_id).update(title="Neglect: the Graded Care Profile")
-    page, read = session_page()
-    assert "Neglect: the Graded Care Profile" in page
-    assert read
-
-
-def test_an_unknown_session_is_not_kept(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    client = Client()
-    client.get("/")
-    kept = len(pagecache._fragments.entries)
-
-    for pk in range(900_001, 900_021):
-        assert client.get(f"/training/sessions/{pk}/").status_code == 404
-
-    assert len(pagecache._fragments.entries) <= kept + 1  # the organisations' names, at most
 
 
 def test_an_issues_article_pages_share_one_reading_of_it(settings, django_assert_max_num_queries):
@@ -243,13 +213,16 @@ def test_an_issues_article_pages_share_one_reading_of_it(settings, django_assert
     assert "Spotting neglect in babies" in client.get(second.get_absolute_url()).content.decode()
 
 
-def test_an_unknown_issue_is_not_kept(settings):
+@pytest.mark.parametrize(
+    "address", ["/training/sessions/{n}/", "/newsletters/no-such-series/{n}/an-article/"], ids=["session", "article"]
+)
+def test_addresses_that_find_nothing_keep_nothing(settings, address):
     settings.PAGE_CACHE_SECONDS = 0
     client = Client()
     client.get("/")
     kept = len(pagecache._fragments.entries)
 
-    for number in range(900, 920):
-        assert client.get(f"/newsletters/no-such-series/{number}/an-article/").status_code == 404
+    for n in range(900_001, 900_021):
+        assert client.get(address.format(n=n)).status_code == 404
 
     assert len(pagecache._fragments.entries) == kept

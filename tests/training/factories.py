@@ -8,7 +8,17 @@ import factory
 from django.utils import timezone
 
 from lscb_portal.core.models import Organisation, Sector
-from training.models import Booking, BookingStatus, Course, Delivery, Session, SessionPart, Trainer, Venue
+from training.models import (
+    Booking,
+    BookingStatus,
+    Course,
+    Delivery,
+    Evaluation,
+    Session,
+    SessionPart,
+    Trainer,
+    Venue,
+)
 
 _sequence = itertools.count(1_000_000)
 
@@ -110,3 +120,17 @@ def booking_form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """A delegate's evaluation: knowledge and confidence 2 before, 4 after, unless given."""
+
+    class Meta:
+        model = Evaluation
+
+    booking = factory.SubFactory(BookingFactory, status=BookingStatus.ATTENDED)
+    knowledge_before = 2
+    knowledge_after = 4
+    confidence_before = 2
+    confidence_after = 4
+    practice_change = "Refer concerns sooner."

@@ -10,9 +10,9 @@ from lscb_portal.core.models import OutboxMessage
 from lscb_portal.core.roles import TRAINING_ADMINISTRATORS
 from tests.core.factories import StaffUserFactory
 from training import services
-from training.models import BookingStatus, Evaluation
+from training.models import BookingStatus
 
-from .factories import BookingFactory, CourseFactory, SessionFactory
+from .factories import BookingFactory, CourseFactory, EvaluationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +48,7 @@ def _asked():
 
 def test_only_attendees_not_yet_asked_are_emailed_now_and_never_again(today):
     amira, ben = today["Amira Begum"], today["Ben Brennan"]
-    Evaluation.objects.create(
-        booking=ben,
-        knowledge_before=2,
-        knowledge_after=4,
-        confidence_before=2,
-        confidence_after=4,
-        practice_change="Ask sooner.",
-        submitted_at=timezone.now(),
-    )
+    EvaluationFactory(booking=ben)
     everyone = [booking.pk for booking in today.values()]
 
     assert services.evaluations_send_now(booking_ids=everyone) == 1

@@ -12,7 +12,7 @@ from lscb_portal.core.models import OutboxMessage
 from training import links, services, tasks
 from training.models import BookingStatus, Evaluation
 
-from .factories import BookingFactory, CourseFactory, SessionFactory
+from .factories import BookingFactory, CourseFactory, EvaluationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,14 +146,7 @@ def test_my_training_lists_evaluations_due_and_certificates(client, attended):
         status=BookingStatus.ATTENDED,
         evaluation_sent_at=timezone.now(),
     )
-    Evaluation.objects.create(
-        booking=done,
-        knowledge_before=2,
-        knowledge_after=4,
-        confidence_before=2,
-        confidence_after=4,
-        practice_change="Refer concerns sooner.",
-    )
+    EvaluationFactory(booking=done)
 
     html = client.get(reverse("training:my_bookings", kwargs={"token": links.my_training_token(attended.email)}))
     html = html.content.decode()
