@@ -84,6 +84,13 @@ def _kept_programme(filters: selectors.ProgrammeFilters, number) -> Page:
     return page
 
 
+def _organisation_names(request) -> list[str]:
+    """The verified organisations' names the booking and nomination forms suggest, kept while they stand."""
+    return pagecache.fragment(
+        request, ("training.organisation_names",), shows=["organisations"], build=organisation_names
+    )
+
+
 def _kept_session(pk: int) -> Session:
     """The session for its page, kept as a fragment; a session that is not there is not kept (so unknown numbers
     fill nothing)."""
@@ -127,9 +134,7 @@ def session(request, pk: int):
         found = selectors.with_places_now(kept)
     if found is None:
         raise Http404("No such session")
-    names = pagecache.fragment(
-        request, ("training.organisation_names",), shows=["organisations"], build=organisation_names
-    )
+    names = _organisation_names(request)
     form = None
     if request.method == "POST":
         ratelimit.check(request, "training.book", email=request.POST.get("email"))
@@ -210,7 +215,7 @@ def nominate(request, pk: int):
         raise Http404("No such session")
     course = found.course
     state = services.booking_state(found, timezone.now())
-    names = organisation_names()
+    names = _organisation_names(request)
     rows_full = False
     if request.method == "POST" and state == services.BookingState.OPEN and "add_row" in request.POST:
         rows = nominee_rows(request.POST, add=1)
