@@ -237,7 +237,7 @@ def test_the_cancel_page_for_many_sessions_has_a_fixed_query_count(
 
 def test_moving_a_date_to_a_weekend_is_saved_only_when_confirmed(client, administrator):
     session = SessionFactory(starts_at=_weekday(40))
-    saturday = _weekday(40, weekday=5)
+    saturday = _weekday(47, weekday=5)  # after the session, so its booking closes before either date
     form = _session_form(session) | _parts_form(session, [(saturday, saturday + datetime.timedelta(hours=3))])
 
     response = client.post(f"/admin/training/session/{session.pk}/change/", form)
