@@ -94,3 +94,17 @@ def test_the_bookings_action_sends_it_and_says_who_was_left(administrator, today
     assert _asked() == [today["Amira Begum"].email]
     assert "Emailed the evaluation to 1 delegate(s)." in page
     assert "2 not emailed: only delegates recorded as attending" in page
+
+
+def test_sending_from_the_register_saves_the_marks_on_it_first(administrator, today):
+    """Marks chosen but not yet saved are not lost: the one form saves them, then asks everyone now attending."""
+    dev = today["Dev Patel"]
+    url = f"/admin/training/session/{dev.session_id}/register/"
+
+    response = administrator.post(url, {f"attendance-{dev.pk}": "attended", "send_evaluations": "now"}, follow=True)
+
+    dev.refresh_from_db()
+    assert dev.status == BookingStatus.ATTENDED
+    assert dev.email in _asked()
+    assert "Attendance saved: 1 delegate(s) updated." in response.content.decode()
+    assert "Emailed the evaluation to 3 delegate(s) who attended." in response.content.decode()

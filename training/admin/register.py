@@ -32,14 +32,9 @@ class RegisterView:
         now = timezone.now()
         number = _chosen_part(request, register.parts, now)
         part = register.parts[number] if register.parts else None
-        askable = [row.booking.pk for row in register.rows if _askable(row.booking)]
-        if request.method == "POST" and "send_evaluations" in request.POST:
-            asked = services.evaluations_send_now(booking_ids=askable)
-            self.message_user(request, _asked_message(asked), messages.SUCCESS if asked else messages.WARNING)
-            url = reverse("admin:training_session_register", args=[session.pk])
-            return redirect(f"{url}?date={number + 1}" if len(register.parts) > 1 else url)
         if request.method == "POST" and part is not None:
             everyone = "mark_all" in request.POST
+            sending = "send_evaluations" in request.POST
             attended, absent = _choices(request, register.rows, number, everyone=everyone)
             try:
                 changed = services.attendance_mark(
@@ -48,9 +43,19 @@ class RegisterView:
             except Refused as refused:
                 self.message_user(request, str(refused), messages.ERROR)
             else:
-                self.message_user(request, _saved_message(changed, attended, absent, everyone), messages.SUCCESS)
+                if changed or not sending:
+                    self.message_user(request, _saved_message(changed, attended, absent, everyone), messages.SUCCESS)
+                if sending:
+                    # The one form: the marks on it are saved first, so nothing chosen is lost and those just
+                    # marked attended are asked too.
+                    rows = selectors.session_register(session=session).rows
+                    asked = services.evaluations_send_now(
+                        booking_ids=[row.booking.pk for row in rows if _askable(row.booking)]
+                    )
+                    self.message_user(request, _asked_message(asked), messages.SUCCESS if asked else messages.WARNING)
             url = reverse("admin:training_session_register", args=[session.pk])
             return redirect(f"{url}?date={number + 1}" if len(register.parts) > 1 else url)
+        askable = sum(1 for row in register.rows if _askable(row.booking))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Register: {session}",
@@ -61,7 +66,7 @@ class RegisterView:
             "rows": [(row.booking, row.marks[number] if part else None, row.marks) for row in register.rows],
             "opts": self.model._meta,
             "has_started": part is not None and part.has_started(now),
-            "askable": len(askable),
+            "askable": askable,
             "asked": sum(1 for row in register.rows if row.booking.evaluation_sent_at is not None),
             "evaluation_weeks": conf.evaluation_after().days // 7,
         }
