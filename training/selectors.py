@@ -159,13 +159,15 @@ def course_detail(*, slug: str, now: datetime.datetime | None = None) -> Course 
 
 
 def session_detail(*, pk: int) -> Session | None:
-    """A public session with its course, the course's topics, its dates and its places (four queries)."""
-    return _public_sessions().prefetch_related("course__topics").filter(pk=pk).first()
+    """A public session with its course, the course's topics, its dates and its places (four queries): what
+    ``session_for_page`` keeps, with the places as they are now."""
+    found = session_for_page(pk=pk)
+    return with_places_now(found) if found is not None else None
 
 
 def session_for_page(*, pk: int) -> Session | None:
-    """``session_detail`` without its places (three queries), for a page that keeps it while the sessions stand
-    and reads the places afresh with ``with_places_now``."""
+    """A public session with its course, the course's topics and its dates, without its places (three queries),
+    for a page that keeps it while the sessions stand and reads the places afresh with ``with_places_now``."""
     return (
         Session.objects.public()
         .select_related("course")
