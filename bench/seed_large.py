@@ -28,6 +28,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from lscb_portal.core.links import free_slug
+
 BATCH = 2000
 SEED = 20_260_901
 
@@ -532,13 +534,19 @@ class LargeBoard:
         )
         last = min(earliest or self.now, self.now) - datetime.timedelta(days=62)
         titles = set(round_model.objects.values_list("title", flat=True))
+        slugs = set(round_model.objects.exclude(slug=None).values_list("slug", flat=True))
         rounds = []
         for number in range(rounds_count):
             published_at = last - datetime.timedelta(days=182 * (rounds_count - 1 - number))
             title = f"{published_at:%B %Y} update"
+            title = title if title not in titles else f"{title} ({number + 1})"
+            # Each published round has its own address, as publishing gives it (UpdateRound.save).
+            slug = free_slug(slugify(title)[:120].strip("-"), slugs)
+            slugs.add(slug)
             rounds.append(
                 round_model(
-                    title=title if title not in titles else f"{title} ({number + 1})",
+                    title=title,
+                    slug=slug,
                     introduction="Chapters updated in this round, and what changed in each.",
                     published_at=published_at,
                 )

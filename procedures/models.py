@@ -192,7 +192,7 @@ class UpdateRound(models.Model):
         """The round's own page: its publication day and its own slug, which never change once published."""
         if self.published_at is None or not self.slug:
             return reverse("procedures:amendments")
-        return reverse("procedures:round", kwargs={"day": timezone.localdate(self.published_at), "slug": self.slug})
+        return path_to("procedures:round", timezone.localdate(self.published_at), self.slug)
 
     def free_slug(self) -> str:
         """The address the round takes when published: a slug of its title no other round has."""

@@ -19,7 +19,7 @@ from lscb_portal.core.wording import counted, subscribers_emailed
 
 from . import selectors, services
 from .models import AmendmentKind
-from .views import chapter_page
+from .views import chapter_page, round_tables
 
 
 def _round(model_admin, request, object_id, *, change: bool):
@@ -53,7 +53,7 @@ def preview_round(model_admin, request, object_id):
         amendment.chapter.get_absolute_url = lambda url=url: url
     context = {
         "day": timezone.localdate(preview.update_round.published_at),
-        "rounds": [(preview.update_round, preview.groups)],
+        "rounds": [(preview.update_round, round_tables(preview.update_round, preview.groups))],
         "preview": True,
         "edit_url": _change_url(update_round),
     }

@@ -9,7 +9,7 @@ from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from lscb_portal.core.models import read_singleton
@@ -72,43 +72,68 @@ EARLIER_ROUNDS_LISTED = 20
 
 @dataclass(frozen=True)
 class AmendmentsPage:
-    rounds: list  # (round, groups) for the latest rounds, newest first
+    rounds: list[UpdateRound]  # the latest rounds, newest first, shown in full (their tables: ``round_groups``)
     earlier: list[UpdateRound]  # the next rounds, as links to their own pages
     more_earlier: bool  # older rounds still, listed on the earlier rounds page
 
 
 def amendments_page() -> AmendmentsPage:
-    """The amendments page: the latest rounds in full and links to earlier ones, in three queries however many
+    """The amendments page's rounds: the latest in full and links to earlier ones, in one query however many
     rounds the manual has had, so the page stays the same size as rounds accumulate."""
-    latest = list(published_rounds()[:ROUNDS_IN_FULL])
     # One more than is shown tells whether to link to the full list.
-    earlier = list(earlier_rounds()[: EARLIER_ROUNDS_LISTED + 1])
+    rounds = list(_rounds_listed()[: ROUNDS_IN_FULL + EARLIER_ROUNDS_LISTED + 1])
+    earlier = rounds[ROUNDS_IN_FULL:]
     return AmendmentsPage(
-        rounds=[(update_round, group_amendments(update_round.amendments.all())) for update_round in latest],
+        rounds=rounds[:ROUNDS_IN_FULL],
         earlier=earlier[:EARLIER_ROUNDS_LISTED],
         more_earlier=len(earlier) > EARLIER_ROUNDS_LISTED,
     )
 
 
-def earlier_rounds():
-    """Every published round after the latest few, newest first, for the list of earlier rounds (one query)."""
+def _rounds_listed():
+    """Published rounds newest first, each with how many chapters it changed (``amendment_count``).
+
+    Counted by a subquery for each round the page lists (an index-only scan of the round's amendments), rather than
+    by grouping a join of every round with every amendment the manual has had.
+    """
+    counted = (
+        Amendment.objects.filter(update_round=OuterRef("pk"))
+        .order_by()
+        .annotate(count=Func(template="COUNT(*)", output_field=IntegerField()))
+        .values("count")
+    )
     return (
         UpdateRound.objects.published()
         .order_by("-published_at", "-pk")
-        .annotate(amendment_count=Count("amendments"))
-        .only("title", "slug", "published_at")[ROUNDS_IN_FULL:]
+        .annotate(amendment_count=Subquery(counted))
+        .only("title", "slug", "published_at", "introduction")
     )
 
 
-def rounds_published_on(day: date, *, slug: str | None = None) -> list[tuple[UpdateRound, list[AmendmentGroup]]]:
+def earlier_rounds():
+    """Every published round after the latest few, newest first, for the list of earlier rounds (one query)."""
+    return _rounds_listed()[ROUNDS_IN_FULL:]
+
+
+def round_groups(update_round: UpdateRound) -> list[AmendmentGroup]:
+    """A published round's amendments with their chapters, grouped for its tables (one query)."""
+    amendments = Amendment.objects.filter(update_round=update_round).select_related("chapter")
+    return group_amendments(amendments.order_by("position", "id"))
+
+
+def rounds_published_on(day: date, *, slug: str | None = None) -> list[UpdateRound]:
     """The rounds published on ``day`` (a date in the board's time zone; almost always one), or the one
-    with ``slug``, with their amendments grouped: what a round's own page shows."""
+    with ``slug``: what a round's own page shows (its tables: ``round_groups``)."""
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    rounds = published_rounds().filter(published_at__gte=start, published_at__lt=end).order_by("published_at", "pk")
+    rounds = UpdateRound.objects.published().filter(published_at__gte=start, published_at__lt=end)
     if slug is not None:
         rounds = rounds.filter(slug=slug)
-    return [(update_round, group_amendments(update_round.amendments.all())) for update_round in rounds]
+    return list(rounds.order_by("published_at", "pk"))
+
+
+def manual() -> Manual:
+    return read_singleton(Manual)
 
 
 def latest_round() -> UpdateRound | None:

@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from lscb_portal.core import pagecache
 from lscb_portal.core.forms import blank_form_html
 from lscb_portal.core.links import absolute_url
 from lscb_portal.core.search import SearchResults, query_was_cut
@@ -66,7 +68,7 @@ def chapter_page(chapter, version, amendment) -> dict:
 def index(request):
     latest_round = selectors.latest_round()
     context = {
-        "manual": Manual.get_solo(),
+        "manual": _manual(request),
         "sections": selectors.contents(latest_round),
         "latest_round": latest_round,
     }
@@ -196,10 +198,38 @@ def verify(request, code):
     return response
 
 
+def round_tables(update_round, groups) -> str:
+    """A round's amendments as its tables (``selectors.group_amendments``), rendered."""
+    context = {"groups": groups, "round": update_round}
+    return render_to_string("partials/_procedures_amendment_tables.html", context)
+
+
+def _published_round_tables(request, update_round) -> str:
+    """A published round's tables, rendered once for the amendments page and the round's own page: its rows are
+    most of what either page costs, and they change only with the manual."""
+    return pagecache.fragment(
+        request,
+        ("procedures.round_tables", update_round.pk),
+        shows=["procedures"],
+        build=lambda: round_tables(update_round, selectors.round_groups(update_round)),
+    )
+
+
+def _manual(request) -> Manual:
+    """The manual's title and next update, read once for the pages that show them."""
+    return pagecache.fragment(request, ("procedures.manual",), shows=["procedures"], build=selectors.manual)
+
+
 @require_safe
 def amendments(request):
     """The latest rounds in full; earlier rounds as links to their own pages, so the page does not grow."""
-    context = {"manual": Manual.get_solo(), "page": selectors.amendments_page()}
+    page = selectors.amendments_page()
+    context = {
+        "manual": _manual(request),
+        "rounds": [(update_round, _published_round_tables(request, update_round)) for update_round in page.rounds],
+        "earlier": page.earlier,
+        "more_earlier": page.more_earlier,
+    }
     return render(request, "procedures/amendments.html", context)
 
 
@@ -216,8 +246,8 @@ def rounds_on_day(request, day):
     if not rounds:
         raise Http404("No update round was published on this date.")
     if len(rounds) == 1:
-        return redirect(rounds[0][0].get_absolute_url(), permanent=True)
-    return render(request, "procedures/round.html", {"day": day, "rounds": rounds, "several": True})
+        return redirect(rounds[0].get_absolute_url(), permanent=True)
+    return _round_page(request, day, rounds, several=True)
 
 
 @require_safe
@@ -226,7 +256,12 @@ def round_view(request, day, slug):
     rounds = selectors.rounds_published_on(day, slug=slug)
     if not rounds:
         raise Http404("No update round has this address.")
-    return render(request, "procedures/round.html", {"day": day, "rounds": rounds})
+    return _round_page(request, day, rounds, several=False)
+
+
+def _round_page(request, day, rounds, *, several: bool):
+    tables = [(update_round, _published_round_tables(request, update_round)) for update_round in rounds]
+    return render(request, "procedures/round.html", {"day": day, "rounds": tables, "several": several})
 
 
 @require_safe

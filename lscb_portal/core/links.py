@@ -11,6 +11,7 @@ itself, so it fails the same way it always did.
 import functools
 import logging
 import re
+from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve, re
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")  # what <slug:…> accepts: needs no quoting
 _SLUG_STAND_IN = "slugstandin"
 _NUMBER_STAND_IN = 987654321
+_DAY_STAND_IN = date(9876, 5, 4)  # written as 9876-05-04, which no real address holds
+_STAND_INS = {str: _SLUG_STAND_IN, int: _NUMBER_STAND_IN, date: _DAY_STAND_IN}
 
 
 def free_slug(base: str, taken) -> str:
@@ -41,7 +44,7 @@ class _Pattern:
     """One URL pattern reversed with stand-ins: the text before the first value and after each."""
 
     def __init__(self, viewname: str, kinds: tuple[type, ...], urlconf):
-        stand_ins = [_SLUG_STAND_IN if kind is str else _NUMBER_STAND_IN for kind in kinds]
+        stand_ins = [_STAND_INS[kind] for kind in kinds]
         url = reverse(viewname, args=stand_ins, urlconf=urlconf)
         tails = []
         for stand_in in reversed(stand_ins):
@@ -61,14 +64,15 @@ def _pattern(viewname: str, kinds: tuple[type, ...], script_prefix: str, urlconf
 def _plain(value) -> bool:
     if isinstance(value, str):
         return _SLUG.match(value) is not None
-    return type(value) is int and value >= 0
+    return (type(value) is int and value >= 0) or type(value) is date
 
 
-def path_to(viewname: str, *args: str | int) -> str:
-    """``reverse(viewname, args=args)`` for addresses made of slugs and numbers, without walking the patterns."""
+def path_to(viewname: str, *args: str | int | date) -> str:
+    """``reverse(viewname, args=args)`` for addresses made of slugs, numbers and days (written YYYY-MM-DD), without
+    walking the patterns."""
     if not all(_plain(value) for value in args):
         return reverse(viewname, args=args)
-    kinds = tuple(str if isinstance(value, str) else int for value in args)
+    kinds = tuple(str if isinstance(value, str) else type(value) for value in args)
     return _pattern(viewname, kinds, get_script_prefix(), get_urlconf()).path(args)
 
 

@@ -1,5 +1,7 @@
 """path_to: the address reverse() gives, from a pattern reversed once; where reverse() fails, it fails too."""
 
+from datetime import date
+
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
@@ -14,6 +16,8 @@ from lscb_portal.core.links import path_to
         ("newsletters:article", ["frontline_news", 12, "case-review-1"]),
         ("newsletters:attachment", ["frontline", 987654321, "a", 5]),
         ("procedures:chapter", ["slugstandin"]),
+        ("procedures:round", [date(2026, 3, 9), "march-2026-update"]),
+        ("procedures:round", [date(9876, 5, 4), "2026-03-09"]),
     ],
 )
 def test_paths_are_what_reverse_gives(viewname, args):

@@ -16,7 +16,9 @@ from django.utils import timezone
 from lscb_portal.core import pagecache
 from lscb_portal.core.models import BoardSettings
 from newsletters.models import Article
+from procedures.models import Amendment
 from tests.newsletters.factories import ArticleFactory, IssueFactory
+from tests.procedures.factories import publish_change, publish_new_chapter
 from tests.training.factories import BookingFactory, SessionFactory
 from training.models import Course
 
@@ -211,6 +213,33 @@ def test_an_issues_article_pages_share_one_reading_of_it(settings, django_assert
 
     Article.objects.filter(pk=first.pk).update(title="Spotting neglect in babies")
     assert "Spotting neglect in babies" in client.get(second.get_absolute_url()).content.decode()
+
+
+def test_a_rounds_tables_are_rendered_once_for_the_amendments_page_and_its_own(
+    settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    BoardSettings.get_solo()
+    chapter = publish_new_chapter(title="Neglect and emotional abuse")
+    update_round = publish_change(chapter, details="The Graded Care Profile is now used throughout.")
+    client = Client()
+    client.get("/")  # the board's shell kept
+    amendments = partial(_page_reading, client, "/procedures/amendments/", 'SELECT "procedures_amendment"."id"')
+
+    page, read = amendments()
+    assert "The Graded Care Profile is now used throughout." in page
+    assert read
+    # The round's own page reads only the content versions and the round: its tables are kept.
+    with django_assert_max_num_queries(2):
+        page = client.get(update_round.get_absolute_url()).content.decode()
+    assert "The Graded Care Profile is now used throughout." in page
+    page, read = amendments()
+    assert not read
+
+    Amendment.objects.filter(update_round=update_round).update(details="Section 3 now explains the GCP2 scores.")
+    page, read = amendments()
+    assert "Section 3 now explains the GCP2 scores." in page
+    assert read
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ BUDGETS = [
     ("procedures:index", [], 6),
     ("procedures:chapter", ["chapter-0"], 7),
     ("procedures:changes", ["chapter-0"], 5),
-    ("procedures:amendments", [], 5),
+    ("procedures:amendments", [], 6),  # with fragments off, as here, each round in full reads its amendments
     ("procedures:archive", [], 3),
     ("procedures:glossary", [], 3),
     ("procedures:print", ["chapter-0"], 3),
