@@ -606,15 +606,18 @@ class LargeBoard:
                         position=index,
                     )
                 )
-                latest[chapter.pk] = (version, rounds[round_number].published_at)
+                latest[chapter.pk] = (version, amendments[-1], rounds[round_number].published_at)
         version_model.objects.bulk_create(versions, batch_size=500)
         amendment_model.objects.bulk_create(amendments, batch_size=BATCH)
         for chapter in chapters:
-            version, published_at = latest[chapter.pk]
+            version, amendment, published_at = latest[chapter.pk]
             chapter.status = "current"
             chapter.current_version = version
+            chapter.last_amendment = amendment
             chapter.updated_at = published_at
-        chapter_model.objects.bulk_update(chapters, ["status", "current_version", "updated_at"], batch_size=BATCH)
+        chapter_model.objects.bulk_update(
+            chapters, ["status", "current_version", "last_amendment", "updated_at"], batch_size=BATCH
+        )
         return (
             f"{len(chapters)} chapters in {len(sections)} sections, {len(versions):,} versions, "
             f"{len(rounds)} update rounds, {len(amendments):,} amendments"

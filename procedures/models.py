@@ -3,7 +3,7 @@
 A chapter's words live in its versions. Editors draft versions and amendment
 notes inside an update round; ``services.round_publish`` makes the whole round
 live at once and is the only code that moves a chapter's published pointers
-(``current_version``, ``title``, ``slug``, ``status``). Until then nothing of
+(``current_version``, ``last_amendment``, ``title``, ``slug``, ``status``). Until then nothing of
 the round shows anywhere: every public read goes through the QuerySet methods
 below.
 """
@@ -96,7 +96,8 @@ class Chapter(models.Model):
     """A chapter's identity; its words are in its versions.
 
     ``title``, ``slug``, ``status`` and ``current_version`` describe the version
-    in force and are written only by ``round_publish``; a chapter that no round
+    in force, and ``last_amendment`` is the latest published round's note on the
+    chapter; they are written only by ``round_publish``. A chapter that no round
     has published yet keeps its working title and is invisible to the public.
     """
 
@@ -111,6 +112,9 @@ class Chapter(models.Model):
         "ChapterVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     updated_at = models.DateTimeField("last updated", null=True, blank=True, editable=False)
+    last_amendment = models.ForeignKey(
+        "Amendment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     related = models.ManyToManyField(
         "self", blank=True, symmetrical=True, help_text="Chapters practitioners should read alongside this one."
     )
@@ -378,7 +382,7 @@ class GlossaryTerm(models.Model):
         return self.term
 
     def get_absolute_url(self) -> str:
-        return reverse("procedures:glossary") + f"#{self.anchor}"
+        return path_to("procedures:glossary") + f"#{self.anchor}"
 
     @property
     def anchor(self) -> str:

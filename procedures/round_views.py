@@ -19,7 +19,7 @@ from lscb_portal.core.wording import counted, subscribers_emailed
 
 from . import selectors, services
 from .models import AmendmentKind
-from .views import chapter_page, round_tables
+from .views import chapter_page, chapter_reading, round_tables
 
 
 def _round(model_admin, request, object_id, *, change: bool):
@@ -80,7 +80,10 @@ def preview_chapter(model_admin, request, object_id, chapter_id):
         raise Http404("This chapter has no text yet.")
     chapter.slug = chapter.slug or version.slug or "chapter"
     context = {
-        **chapter_page(chapter, version, amendment),
+        **chapter_page(
+            chapter_reading(chapter, version, amendment, selectors.related_chapters(chapter)),
+            selectors.glossary_linker(),
+        ),
         "as_at_form": None,
         "preview": True,
         "edit_url": _change_url(update_round),

@@ -25,6 +25,7 @@ from .models import (
     Section,
     UpdateRound,
 )
+from .rendering import GlossaryLinker
 
 # ---------------------------------------------------------------- amendments
 
@@ -245,12 +246,13 @@ SEARCH_ONLY_FIELDS = ("body_text", "headings_text", "old_titles", "search_vector
 def chapter_by_slug(slug: str) -> tuple[Chapter | None, Chapter | None]:
     """(chapter, None) for a published chapter's address, (None, chapter) for an old address to redirect.
 
-    The text in force comes without its search columns (plain text, headings, old titles, tsvector), which the
-    page never shows and which would otherwise double what each request reads; the slug is unique, so no sort.
+    One query: the chapter with its section, the text in force and its last amendment, each with its round. The text
+    comes without its search columns (plain text, headings, old titles, tsvector), which the pages never show and
+    which would otherwise double what each request reads; the slug is unique, so no sort.
     """
     chapter = (
         Chapter.objects.published()
-        .select_related("section", "current_version__update_round")
+        .select_related("section", "current_version__update_round", "last_amendment__update_round")
         .defer(*(f"current_version__{name}" for name in SEARCH_ONLY_FIELDS))
         .filter(slug=slug)
         .order_by()
@@ -264,22 +266,13 @@ def chapter_by_slug(slug: str) -> tuple[Chapter | None, Chapter | None]:
     return None, version.chapter if version else None
 
 
-def last_amendment(chapter: Chapter) -> Amendment | None:
-    return (
-        Amendment.objects.published()
-        .filter(chapter=chapter)
-        .select_related("update_round")
-        .order_by("-update_round__published_at")
-        .first()
-    )
+def related_chapters(chapter: Chapter) -> list[Chapter]:
+    return list(chapter.related.current().only("title", "slug").order_by("title"))
 
 
-def related_chapters(chapter: Chapter):
-    return chapter.related.current().order_by("title")
-
-
-def glossary_terms_for_linking():
-    return GlossaryTerm.objects.filter(link_in_chapters=True).only("term", "slug", "also_known_as")
+def glossary_linker() -> GlossaryLinker:
+    """What links glossary terms in chapters: the terms marked for it, with their pattern (one query)."""
+    return GlossaryLinker(GlossaryTerm.objects.filter(link_in_chapters=True).only("term", "slug", "also_known_as"))
 
 
 def chapter_history(chapter: Chapter) -> list[ChapterVersion]:

@@ -232,7 +232,9 @@ def round_publish(*, update_round: UpdateRound, at: datetime | None = None) -> U
         if amendment.kind != AmendmentKind.NEW:
             amendment.previous_title = chapter.title
             amendment.save(update_fields=["previous_title"])
+        chapter.last_amendment = amendment
         if version is None:  # reviewed, no change: the text in force stays
+            chapter.save(update_fields=["last_amendment"])
             continue
         old_titles = set(chapter.versions.published().exclude(title=version.title).values_list("title", flat=True))
         version.number = numbers.get(chapter.pk, 0) + 1
@@ -242,7 +244,7 @@ def round_publish(*, update_round: UpdateRound, at: datetime | None = None) -> U
         chapter.title, chapter.slug, chapter.status = version.title, version.slug, version.status
         chapter.current_version = version
         chapter.updated_at = at
-        chapter.save(update_fields=["title", "slug", "status", "current_version", "updated_at"])
+        chapter.save(update_fields=["title", "slug", "status", "current_version", "last_amendment", "updated_at"])
 
     update_round.published_at = at
     update_round.save(update_fields=["published_at"])

@@ -1,6 +1,8 @@
 """Public pages of the procedures manual. Each reads through selectors and QuerySet methods."""
 
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -19,8 +21,8 @@ from lscb_portal.core.textdiff import compare, display_html
 from . import printcodes, selectors
 from .anchors import headings, number_headings
 from .forms import AsAtForm, SearchForm, VerifyForm, empty_as_at_form
-from .models import GlossaryTerm, Manual
-from .rendering import link_glossary
+from .models import Amendment, Chapter, ChapterVersion, GlossaryTerm, Manual
+from .rendering import GlossaryLinker
 from .search import sources as search_sources
 
 PRINT_VALID_FOR = timedelta(hours=72)
@@ -28,39 +30,70 @@ PRINT_VALID_FOR = timedelta(hours=72)
 SEARCH_LIMIT = 50
 
 
-def _chapter_or_redirect(request, slug: str, view_name: str):
-    """The published chapter at ``slug``; an old address (before a rename) answers with a redirect."""
+@dataclass(frozen=True)
+class ChapterReading:
+    """A chapter as its pages read it: the chapter (with its section), the version shown and the amendment that
+    last changed it (each with its round), the text with its sections numbered, its contents and related chapters."""
+
+    chapter: Chapter
+    version: ChapterVersion
+    amendment: Amendment | None
+    numbered: str  # the text with numbered sections; ``display_html`` makes it safe to show
+    toc: list
+    related: list[Chapter]
+
+
+def chapter_reading(chapter, version, amendment, related) -> ChapterReading:
+    """``version`` of the chapter read for its pages: the text in force, or a draft for its preview."""
+    return ChapterReading(
+        chapter=chapter,
+        version=version,
+        amendment=amendment,
+        numbered=number_headings(version.body),
+        toc=headings(version.body),
+        related=related,
+    )
+
+
+def _published_reading(slug: str) -> tuple[ChapterReading | None, str | None]:
+    """(reading, None) for a published chapter's address, (None, its address now) for an old one. An address that
+    finds nothing raises Http404, so unknown addresses keep nothing."""
     chapter, renamed = selectors.chapter_by_slug(slug)
     if renamed is not None:
-        url = reverse(view_name, kwargs={"slug": renamed.slug})
+        return None, renamed.slug
+    if chapter is None:
+        raise Http404("No chapter has this address.")
+    reading = chapter_reading(
+        chapter, chapter.current_version, chapter.last_amendment, selectors.related_chapters(chapter)
+    )
+    return reading, None
+
+
+def _chapter_or_redirect(request, slug: str, view_name: str):
+    """The published chapter at ``slug``, read once for all its pages (the chapter, its changes, "as at" and print
+    pages) while the manual stands; an old address (before a rename) answers with a redirect."""
+    reading, renamed = pagecache.fragment(
+        request, ("procedures.chapter", slug), shows=["procedures"], build=partial(_published_reading, slug)
+    )
+    if renamed is not None:
+        url = reverse(view_name, kwargs={"slug": renamed})
         if request.GET:
             url += "?" + request.GET.urlencode()
         return None, redirect(url, permanent=True)
-    if chapter is None:
-        raise Http404("No chapter has this address.")
-    return chapter, None
+    return reading, None
 
 
-def reading_text(version, terms=None):
-    """The chapter's text for reading: numbered sections and, when given, glossary links."""
-    html = number_headings(version.body)
-    linked = []
-    if terms is not None:
-        html, linked = link_glossary(html, terms)
-    return display_html(html), linked
-
-
-def chapter_page(chapter, version, amendment) -> dict:
-    """What the chapter page shows of ``version`` (the text in force, or a draft for its preview)."""
-    body, terms_used = reading_text(version, selectors.glossary_terms_for_linking())
+def chapter_page(reading: ChapterReading, linker: GlossaryLinker) -> dict:
+    """What the chapter page shows of a reading, its glossary terms linked to their definitions."""
+    body, terms_used = linker.link(reading.numbered)
     return {
-        "chapter": chapter,
-        "version": version,
-        "body": body,
-        "toc": headings(version.body),
+        "chapter": reading.chapter,
+        "version": reading.version,
+        "body": display_html(body),
+        "toc": reading.toc,
         "terms_used": terms_used,
-        "amendment": amendment,
-        "related": selectors.related_chapters(chapter),
+        "amendment": reading.amendment,
+        "related": reading.related,
     }
 
 
@@ -77,12 +110,16 @@ def index(request):
 
 @require_safe
 def chapter(request, slug):
-    chapter, response = _chapter_or_redirect(request, slug, "procedures:chapter")
+    reading, response = _chapter_or_redirect(request, slug, "procedures:chapter")
     if response:
         return response
-    context = chapter_page(chapter, chapter.current_version, selectors.last_amendment(chapter))
+    # Every chapter page links the glossary's terms with one linker, made once while the manual stands.
+    linker = pagecache.fragment(
+        request, ("procedures.glossary_linker",), shows=["procedures"], build=selectors.glossary_linker
+    )
+    context = chapter_page(reading, linker)
     context["as_at_form"] = blank_form_html(
-        request, empty_as_at_form, reverse("procedures:as_at", kwargs={"slug": chapter.slug})
+        request, empty_as_at_form, reverse("procedures:as_at", kwargs={"slug": reading.chapter.slug})
     )
     return render(request, "procedures/chapter.html", context)
 
@@ -97,9 +134,10 @@ def _version_number(value, default):
 @require_safe
 def changes(request, slug):
     """Compare two published versions: by default the one in force with the one before it."""
-    chapter, response = _chapter_or_redirect(request, slug, "procedures:changes")
+    reading, response = _chapter_or_redirect(request, slug, "procedures:changes")
     if response:
         return response
+    chapter = reading.chapter
     versions = selectors.chapter_history(chapter)
     by_number = {version.number: version for version in versions}
     current = chapter.current_version.number
@@ -129,9 +167,10 @@ def changes(request, slug):
 @require_safe
 def as_at(request, slug):
     """A chapter as it stood on a chosen date, for audits and case reviews."""
-    chapter, response = _chapter_or_redirect(request, slug, "procedures:as_at")
+    reading, response = _chapter_or_redirect(request, slug, "procedures:as_at")
     if response:
         return response
+    chapter = reading.chapter
     form = AsAtForm(request.GET or None, action=reverse("procedures:as_at", kwargs={"slug": chapter.slug}))
     version = body = None
     day = None
@@ -139,7 +178,7 @@ def as_at(request, slug):
         day = form.cleaned_data["date"]
         version = selectors.version_as_at(chapter, day)
         if version:
-            body, _ = reading_text(version)
+            body = display_html(number_headings(version.body))
     context = {
         "chapter": chapter,
         "form": form,
@@ -154,17 +193,16 @@ def as_at(request, slug):
 
 @require_safe
 def print_view(request, slug):
-    chapter, response = _chapter_or_redirect(request, slug, "procedures:print")
+    reading, response = _chapter_or_redirect(request, slug, "procedures:print")
     if response:
         return response
-    version = chapter.current_version
-    body, _ = reading_text(version)
+    chapter, version = reading.chapter, reading.version
     printed_at = timezone.now()
     context = {
         "chapter": chapter,
         "version": version,
-        "body": body,
-        "toc": headings(version.body),
+        "body": display_html(reading.numbered),
+        "toc": reading.toc,
         "printed_at": printed_at,
         "valid_until": printed_at + PRINT_VALID_FOR,
         "code": printcodes.format_code(version.print_code),

@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from lscb_portal.core.templatetags.portal import date_text
 
@@ -16,7 +16,8 @@ def earlier_round_items(rounds):
     zone = timezone.get_current_timezone()
     return format_html_join(
         "\n",
-        '<li><a class="govuk-link" href="{}">{}</a> <span class="govuk-body-s">– published {}, {} chapter{}</span></li>',
+        '<li><a class="govuk-link" href="{}">{}</a> '
+        '<span class="govuk-body-s">– published {}, {} chapter{}</span></li>',
         (
             (
                 update_round.get_absolute_url(),

@@ -5,7 +5,7 @@ import pytest
 from bench.seed_large import LargeBoard, SeedRefused
 from lscb_portal.core.models import Subscriber
 from newsletters.models import Article, Issue
-from procedures.models import Amendment, Chapter, ChapterVersion
+from procedures.models import Amendment, Chapter, ChapterVersion, UpdateRound
 from training.models import Booking, Session
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +41,14 @@ def test_seeded_rows_keep_the_apps_rules():
     # No session holds more places than it has.
     for session in Session.objects.with_places():
         assert session.places_taken <= session.capacity
-    # Each chapter shows its latest version, numbered in order of the rounds.
-    for chapter in Chapter.objects.current().select_related("current_version"):
+    # Each chapter shows its latest version, numbered in order of the rounds, and the amendment that made it; each
+    # round has its own address, as publishing gives it.
+    for chapter in Chapter.objects.current().select_related("current_version", "last_amendment"):
         numbers = list(chapter.versions.order_by("update_round__published_at").values_list("number", flat=True))
         assert numbers == [1, 2, 3]
         assert chapter.current_version.number == 3
+        assert chapter.last_amendment.update_round_id == chapter.current_version.update_round_id
+    assert not UpdateRound.objects.published().filter(slug=None).exists()
 
 
 def test_running_again_adds_nothing():

@@ -16,9 +16,9 @@ from django.utils import timezone
 from lscb_portal.core import pagecache
 from lscb_portal.core.models import BoardSettings
 from newsletters.models import Article
-from procedures.models import Amendment
+from procedures.models import Amendment, AmendmentKind, Chapter
 from tests.newsletters.factories import ArticleFactory, IssueFactory
-from tests.procedures.factories import publish_change, publish_new_chapter
+from tests.procedures.factories import GlossaryTermFactory, publish_change, publish_new_chapter
 from tests.training.factories import BookingFactory, SessionFactory
 from training.models import Course
 
@@ -242,8 +242,62 @@ def test_a_rounds_tables_are_rendered_once_for_the_amendments_page_and_its_own(
     assert read
 
 
+def test_a_chapters_pages_share_one_reading_of_it(settings, django_assert_max_num_queries):
+    """The chapter, print, changes and "as at" pages read the chapter once; its page links the glossary's terms with
+    a linker every chapter shares."""
+    settings.PAGE_CACHE_SECONDS = 0
+    BoardSettings.get_solo()
+    GlossaryTermFactory(term="Strategy discussion", slug="strategy-discussion")
+    chapter = publish_new_chapter(
+        title="Neglect", body="<h2>Referral</h2><p>Hold a strategy discussion within a day.</p>"
+    )
+    publish_change(chapter, body="<h2>Referral</h2><p>Hold a strategy discussion within a working day.</p>")
+    other = publish_new_chapter(title="Bruising", body="<p>A strategy discussion follows any bruise.</p>")
+    client = Client()
+    client.get("/")  # the board's shell kept
+    chapter_page = partial(_page_reading, client, "/procedures/neglect/", 'FROM "procedures_chapter"')
+
+    page, read = chapter_page()
+    assert "within a working day" in page
+    assert read
+    # The print page reads the versions only (it is never kept as a page: it says when it was printed).
+    with django_assert_max_num_queries(1):
+        page = client.get("/procedures/neglect/print/").content.decode()
+    assert "within a working day" in page
+    # The changes page reads only the chapter's history.
+    page, read = _page_reading(client, "/procedures/neglect/changes/", 'FROM "procedures_chapter" ')
+    assert "working" in page
+    assert not read
+    # Another chapter reads itself and its related chapters, not the glossary again.
+    page, read = _page_reading(client, other.get_absolute_url(), 'FROM "procedures_glossaryterm"')
+    assert 'href="/procedures/glossary/#term-strategy-discussion"' in page
+    assert not read
+
+    Chapter.objects.filter(pk=chapter.pk).update(title="Neglect and emotional abuse")
+    page, read = chapter_page()
+    assert "Neglect and emotional abuse" in page
+    assert read
+
+
+def test_a_renamed_chapters_old_address_redirects_from_its_kept_reading(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    chapter = publish_new_chapter(title="Neglect")
+    publish_change(
+        chapter, kind=AmendmentKind.RENAMED, title="Neglect and emotional abuse", slug="neglect-and-emotional-abuse"
+    )
+    client = Client()
+
+    for _ in range(2):
+        response = client.get("/procedures/neglect/print/?from=email")
+        assert response.status_code == 301
+        assert response["Location"] == "/procedures/neglect-and-emotional-abuse/print/?from=email"
+    assert "Neglect and emotional abuse" in client.get(response["Location"]).content.decode()
+
+
 @pytest.mark.parametrize(
-    "address", ["/training/sessions/{n}/", "/newsletters/no-such-series/{n}/an-article/"], ids=["session", "article"]
+    "address",
+    ["/training/sessions/{n}/", "/newsletters/no-such-series/{n}/an-article/", "/procedures/chapter-{n}/"],
+    ids=["session", "article", "chapter"],
 )
 def test_addresses_that_find_nothing_keep_nothing(settings, address):
     settings.PAGE_CACHE_SECONDS = 0

@@ -159,7 +159,7 @@ def big_manual():
 
 BUDGETS = [
     ("procedures:index", [], 6),
-    ("procedures:chapter", ["chapter-0"], 7),
+    ("procedures:chapter", ["chapter-0"], 4),
     ("procedures:changes", ["chapter-0"], 5),
     ("procedures:amendments", [], 6),  # with fragments off, as here, each round in full reads its amendments
     ("procedures:archive", [], 3),

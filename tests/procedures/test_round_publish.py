@@ -1,8 +1,10 @@
 """Publishing an update round: everything in it goes live together, or nothing does."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -64,10 +66,12 @@ def test_publishing_makes_every_change_live_together():
     ChapterVersionFactory(
         chapter=neglect, update_round=update_round, title="Neglect", slug="neglect", body="<p>New</p>"
     )
-    AmendmentFactory(update_round=update_round, chapter=neglect)
+    neglect_amendment = AmendmentFactory(update_round=update_round, chapter=neglect)
     gangs = ChapterFactory(title="Gangs")
     ChapterVersionFactory(chapter=gangs, update_round=update_round, title="Gangs", slug="gangs")
-    AmendmentFactory(update_round=update_round, chapter=gangs, kind=AmendmentKind.NEW, details="New chapter.")
+    gangs_amendment = AmendmentFactory(
+        update_round=update_round, chapter=gangs, kind=AmendmentKind.NEW, details="New chapter."
+    )
 
     at = timezone.now()
     round_publish(update_round=update_round, at=at)
@@ -77,6 +81,7 @@ def test_publishing_makes_every_change_live_together():
     assert neglect.current_version.body == "<p>New</p>"
     assert neglect.current_version.number == 2
     assert neglect.updated_at == at
+    assert (neglect.last_amendment, gangs.last_amendment) == (neglect_amendment, gangs_amendment)
     assert gangs.status == ChapterStatus.CURRENT
     assert gangs.slug == "gangs"
     assert gangs.current_version.number == 1
@@ -160,13 +165,36 @@ def test_reviewed_without_change_keeps_the_text_and_records_the_amendment(client
     neglect = publish_new_chapter(title="Neglect")
     version = neglect.current_version
     update_round = UpdateRoundFactory(title="Summer review")
-    AmendmentFactory(update_round=update_round, chapter=neglect, kind=AmendmentKind.REVIEWED, details="Reviewed.")
+    reviewed = AmendmentFactory(
+        update_round=update_round, chapter=neglect, kind=AmendmentKind.REVIEWED, details="Reviewed."
+    )
     round_publish(update_round=update_round)
     neglect.refresh_from_db()
     assert neglect.current_version == version
+    assert neglect.last_amendment == reviewed
     html = client.get(reverse("procedures:amendments")).content.decode()
     assert "Summer review" in html
     assert "Reviewed." in html
+    # The chapter's page says which round last amended it.
+    html = client.get(neglect.get_absolute_url()).content.decode()
+    assert "Amended in the Summer review" in html
+
+
+def test_a_migrated_manual_points_each_chapter_at_its_last_amendment():
+    """The data migration that gave chapters their pointer finds the latest published round's amendment."""
+    migration = import_module("procedures.migrations.0006_chapter_last_amendment")
+    neglect = publish_new_chapter(title="Neglect")
+    latest = publish_change(neglect, details="Section 4 now covers babies.")
+    draft_round = UpdateRoundFactory()
+    AmendmentFactory(update_round=draft_round, chapter=neglect, details="Not yet published.")
+    draft = ChapterFactory(title="Gangs")
+    Chapter.objects.update(last_amendment=None)
+
+    migration.point_chapters_at_their_last_amendment(apps, None)
+
+    neglect.refresh_from_db()
+    assert neglect.last_amendment.update_round == latest
+    assert Chapter.objects.get(pk=draft.pk).last_amendment is None
 
 
 def test_archiving_withdraws_the_chapter_and_keeps_it_in_the_archive(client):
