@@ -9,7 +9,7 @@ from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from lscb_portal.core.models import read_singleton
@@ -78,12 +78,10 @@ class AmendmentsPage:
     more_earlier: bool  # older rounds still, listed on the earlier rounds page
 
 
-def amendments_page() -> AmendmentsPage:
-    """The amendments page's rounds: the latest in full and links to earlier ones, in one query however many
-    rounds the manual has had, so the page stays the same size as rounds accumulate."""
-    # One more than is shown tells whether to link to the full list.
-    rounds = list(_rounds_listed()[: ROUNDS_IN_FULL + EARLIER_ROUNDS_LISTED + 1])
-    earlier = rounds[ROUNDS_IN_FULL:]
+def amendments_page(rounds: list[UpdateRound]) -> AmendmentsPage:
+    """The amendments page's share of the published ``rounds`` (``rounds_listed``): the latest in full and links
+    to the next ones, so the page stays the same size as rounds accumulate."""
+    earlier = earlier_rounds(rounds)
     return AmendmentsPage(
         rounds=rounds[:ROUNDS_IN_FULL],
         earlier=earlier[:EARLIER_ROUNDS_LISTED],
@@ -91,29 +89,20 @@ def amendments_page() -> AmendmentsPage:
     )
 
 
-def _rounds_listed():
-    """Published rounds newest first, each with how many chapters it changed (``amendment_count``).
+def earlier_rounds(rounds: list[UpdateRound]) -> list[UpdateRound]:
+    """The rounds after those the amendments page shows in full, newest first."""
+    return rounds[ROUNDS_IN_FULL:]
 
-    Counted by a subquery for each round the page lists (an index-only scan of the round's amendments), rather than
-    by grouping a join of every round with every amendment the manual has had.
-    """
-    counted = (
-        Amendment.objects.filter(update_round=OuterRef("pk"))
-        .order_by()
-        .annotate(count=Func(template="COUNT(*)", output_field=IntegerField()))
-        .values("count")
-    )
-    return (
+
+def rounds_listed() -> list[UpdateRound]:
+    """Every published round, newest first, each with how many chapters it changed (``amendment_count``): what the
+    amendments page and the list of earlier rounds show of them (one query; a board publishes a few a year)."""
+    return list(
         UpdateRound.objects.published()
         .order_by("-published_at", "-pk")
-        .annotate(amendment_count=Subquery(counted))
+        .annotate(amendment_count=Count("amendments"))
         .only("title", "slug", "published_at", "introduction")
     )
-
-
-def earlier_rounds():
-    """Every published round after the latest few, newest first, for the list of earlier rounds (one query)."""
-    return _rounds_listed()[ROUNDS_IN_FULL:]
 
 
 def round_groups(update_round: UpdateRound) -> list[AmendmentGroup]:

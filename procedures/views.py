@@ -253,6 +253,11 @@ def _published_round_tables(request, update_round) -> str:
     )
 
 
+def _rounds(request) -> list:
+    """The published rounds with their counts, read once for the amendments page and the list of earlier rounds."""
+    return pagecache.fragment(request, ("procedures.rounds",), shows=["procedures"], build=selectors.rounds_listed)
+
+
 def _manual(request) -> Manual:
     """The manual's title and next update, read once for the pages that show them."""
     return pagecache.fragment(request, ("procedures.manual",), shows=["procedures"], build=selectors.manual)
@@ -261,7 +266,7 @@ def _manual(request) -> Manual:
 @require_safe
 def amendments(request):
     """The latest rounds in full; earlier rounds as links to their own pages, so the page does not grow."""
-    page = selectors.amendments_page()
+    page = selectors.amendments_page(_rounds(request))
     context = {
         "manual": _manual(request),
         "rounds": [(update_round, _published_round_tables(request, update_round)) for update_round in page.rounds],
@@ -273,7 +278,8 @@ def amendments(request):
 
 @require_safe
 def earlier_rounds(request):
-    return render(request, "procedures/earlier_rounds.html", {"rounds": selectors.earlier_rounds()})
+    rounds = selectors.earlier_rounds(_rounds(request))
+    return render(request, "procedures/earlier_rounds.html", {"rounds": rounds})
 
 
 @require_safe

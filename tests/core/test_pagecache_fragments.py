@@ -215,7 +215,7 @@ def test_an_issues_article_pages_share_one_reading_of_it(settings, django_assert
     assert "Spotting neglect in babies" in client.get(second.get_absolute_url()).content.decode()
 
 
-def test_a_rounds_tables_are_rendered_once_for_the_amendments_page_and_its_own(
+def test_the_amendments_pages_share_the_rounds_and_each_rounds_tables(
     settings, django_assert_max_num_queries
 ):
     settings.PAGE_CACHE_SECONDS = 0
@@ -235,6 +235,12 @@ def test_a_rounds_tables_are_rendered_once_for_the_amendments_page_and_its_own(
     assert "The Graded Care Profile is now used throughout." in page
     page, read = amendments()
     assert not read
+    # The rounds listed, their tables and the manual are all kept: the page reads the content versions only, as
+    # does the list of earlier rounds.
+    with django_assert_max_num_queries(1):
+        client.get("/procedures/amendments/")
+    with django_assert_max_num_queries(1):
+        client.get("/procedures/amendments/earlier/")
 
     Amendment.objects.filter(update_round=update_round).update(details="Section 3 now explains the GCP2 scores.")
     page, read = amendments()
