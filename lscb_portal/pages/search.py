@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.urls import reverse
 
 from lscb_portal.core import pagination
+from lscb_portal.core.links import path_to
 from lscb_portal.core.pagination import Pagination
 from lscb_portal.core.search import (
     MAX_RESULTS,
@@ -118,7 +118,7 @@ def search_url(query: str, *, kinds: list[str] = (), page: int | None = None) ->
     params = [("q", query)] + [("kind", slug) for slug in kinds]
     if page and page > 1:
         params.append(("page", page))
-    return reverse("pages:search") + "?" + urlencode(params)
+    return path_to("pages:search") + "?" + urlencode(params)
 
 
 def kind_links(found: SiteSearch) -> list[dict]:
