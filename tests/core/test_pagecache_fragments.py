@@ -44,6 +44,16 @@ class Builds:
         return f"built {self.calls}"
 
 
+@pytest.fixture
+def reader(settings):
+    """A reader's client with every page rendered (the page cache off) and the board's shell already kept."""
+    settings.PAGE_CACHE_SECONDS = 0
+    BoardSettings.get_solo()
+    client = Client()
+    client.get("/")
+    return client
+
+
 def _kept(build, shows=("training",)):
     return pagecache.fragment(RequestFactory().get("/"), ("test.fragment",), shows=shows, build=build)
 
@@ -195,14 +205,11 @@ def test_the_home_page_reads_its_sessions_again_only_when_training_or_places_cha
     assert read
 
 
-def test_an_issues_article_pages_share_one_reading_of_it(settings, django_assert_max_num_queries):
-    settings.PAGE_CACHE_SECONDS = 0
-    BoardSettings.get_solo()
+def test_an_issues_article_pages_share_one_reading_of_it(reader, django_assert_max_num_queries):
+    client = reader
     issue = IssueFactory(published=True)
     first = ArticleFactory(issue=issue, title="Spotting neglect early", position=1)
     second = ArticleFactory(issue=issue, title="Bruising in babies who do not crawl", position=2)
-    client = Client()
-    client.get("/")  # the board's shell kept
 
     assert "Spotting neglect early" in client.get(first.get_absolute_url()).content.decode()
     # The other article's page reads only the content versions: its issue and articles are kept.
@@ -215,15 +222,10 @@ def test_an_issues_article_pages_share_one_reading_of_it(settings, django_assert
     assert "Spotting neglect in babies" in client.get(second.get_absolute_url()).content.decode()
 
 
-def test_the_amendments_pages_share_the_rounds_and_each_rounds_tables(
-    settings, django_assert_max_num_queries
-):
-    settings.PAGE_CACHE_SECONDS = 0
-    BoardSettings.get_solo()
+def test_the_amendments_pages_share_the_rounds_and_each_rounds_tables(reader, django_assert_max_num_queries):
+    client = reader
     chapter = publish_new_chapter(title="Neglect and emotional abuse")
     update_round = publish_change(chapter, details="The Graded Care Profile is now used throughout.")
-    client = Client()
-    client.get("/")  # the board's shell kept
     amendments = partial(_page_reading, client, "/procedures/amendments/", 'SELECT "procedures_amendment"."id"')
 
     page, read = amendments()
@@ -248,19 +250,16 @@ def test_the_amendments_pages_share_the_rounds_and_each_rounds_tables(
     assert read
 
 
-def test_a_chapters_pages_share_one_reading_of_it(settings, django_assert_max_num_queries):
+def test_a_chapters_pages_share_one_reading_of_it(reader, django_assert_max_num_queries):
     """The chapter, print, changes and "as at" pages read the chapter once; its page links the glossary's terms with
     a linker every chapter shares."""
-    settings.PAGE_CACHE_SECONDS = 0
-    BoardSettings.get_solo()
+    client = reader
     GlossaryTermFactory(term="Strategy discussion", slug="strategy-discussion")
     chapter = publish_new_chapter(
         title="Neglect", body="<h2>Referral</h2><p>Hold a strategy discussion within a day.</p>"
     )
     publish_change(chapter, body="<h2>Referral</h2><p>Hold a strategy discussion within a working day.</p>")
     other = publish_new_chapter(title="Bruising", body="<p>A strategy discussion follows any bruise.</p>")
-    client = Client()
-    client.get("/")  # the board's shell kept
     chapter_page = partial(_page_reading, client, "/procedures/neglect/", 'FROM "procedures_chapter"')
 
     page, read = chapter_page()
