@@ -150,9 +150,6 @@ class UpdateRoundQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(published_at__isnull=True)
 
-    def latest_published(self):
-        return self.published().order_by("-published_at").first()
-
 
 class UpdateRound(models.Model):
     """A set of changes that goes live together ("March 2018 update")."""

@@ -126,10 +126,6 @@ def manual() -> Manual:
     return read_singleton(Manual)
 
 
-def latest_round() -> UpdateRound | None:
-    return UpdateRound.objects.latest_published()
-
-
 @dataclass(frozen=True)
 class HomeBlock:
     update_round: UpdateRound | None

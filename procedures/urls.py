@@ -23,8 +23,7 @@ register_converter(DayConverter, "day")
 
 app_name = "procedures"
 
-# The area the pages show (lscb_portal/core/pagecache.py), besides the board's shell.
-MANUAL = ["procedures"]
+MANUAL = views.MANUAL
 AS_AT_DATE = ["date_0", "date_1", "date_2"]  # the day, month and year boxes of AsAtForm's date
 
 urlpatterns = [

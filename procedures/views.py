@@ -25,6 +25,8 @@ from .models import Amendment, Chapter, ChapterVersion, GlossaryTerm, Manual
 from .rendering import GlossaryLinker
 from .search import sources as search_sources
 
+# The area the manual's pages and their kept parts show (lscb_portal/core/pagecache.py), besides the board's shell.
+MANUAL = ["procedures"]
 PRINT_VALID_FOR = timedelta(hours=72)
 # The search page lists the best this many matches.
 SEARCH_LIMIT = 50
@@ -55,6 +57,11 @@ def chapter_reading(chapter, version, amendment, related) -> ChapterReading:
     )
 
 
+def _kept(request, key: tuple, build):
+    """``build()``, kept while the manual stands (``pagecache.fragment``)."""
+    return pagecache.fragment(request, key, shows=MANUAL, build=build)
+
+
 def _published_reading(slug: str) -> tuple[ChapterReading | None, str | None]:
     """(reading, None) for a published chapter's address, (None, its address now) for an old one. An address that
     finds nothing raises Http404, so unknown addresses keep nothing."""
@@ -72,9 +79,7 @@ def _published_reading(slug: str) -> tuple[ChapterReading | None, str | None]:
 def _chapter_or_redirect(request, slug: str, view_name: str):
     """The published chapter at ``slug``, read once for all its pages (the chapter, its changes, "as at" and print
     pages) while the manual stands; an old address (before a rename) answers with a redirect."""
-    reading, renamed = pagecache.fragment(
-        request, ("procedures.chapter", slug), shows=["procedures"], build=partial(_published_reading, slug)
-    )
+    reading, renamed = _kept(request, ("procedures.chapter", slug), partial(_published_reading, slug))
     if renamed is not None:
         url = reverse(view_name, kwargs={"slug": renamed})
         if request.GET:
@@ -99,7 +104,8 @@ def chapter_page(reading: ChapterReading, linker: GlossaryLinker) -> dict:
 
 @require_safe
 def index(request):
-    latest_round = selectors.latest_round()
+    rounds = _rounds(request)
+    latest_round = rounds[0] if rounds else None
     context = {
         "manual": _manual(request),
         "sections": selectors.contents(latest_round),
@@ -114,9 +120,7 @@ def chapter(request, slug):
     if response:
         return response
     # Every chapter page links the glossary's terms with one linker, made once while the manual stands.
-    linker = pagecache.fragment(
-        request, ("procedures.glossary_linker",), shows=["procedures"], build=selectors.glossary_linker
-    )
+    linker = _kept(request, ("procedures.glossary_linker",), selectors.glossary_linker)
     context = chapter_page(reading, linker)
     context["as_at_form"] = blank_form_html(
         request, empty_as_at_form, reverse("procedures:as_at", kwargs={"slug": reading.chapter.slug})
@@ -245,22 +249,21 @@ def round_tables(update_round, groups) -> str:
 def _published_round_tables(request, update_round) -> str:
     """A published round's tables, rendered once for the amendments page and the round's own page: its rows are
     most of what either page costs, and they change only with the manual."""
-    return pagecache.fragment(
+    return _kept(
         request,
         ("procedures.round_tables", update_round.pk),
-        shows=["procedures"],
-        build=lambda: round_tables(update_round, selectors.round_groups(update_round)),
+        lambda: round_tables(update_round, selectors.round_groups(update_round)),
     )
 
 
 def _rounds(request) -> list:
     """The published rounds with their counts, read once for the amendments page and the list of earlier rounds."""
-    return pagecache.fragment(request, ("procedures.rounds",), shows=["procedures"], build=selectors.rounds_listed)
+    return _kept(request, ("procedures.rounds",), selectors.rounds_listed)
 
 
 def _manual(request) -> Manual:
     """The manual's title and next update, read once for the pages that show them."""
-    return pagecache.fragment(request, ("procedures.manual",), shows=["procedures"], build=selectors.manual)
+    return _kept(request, ("procedures.manual",), selectors.manual)
 
 
 @require_safe

@@ -1,10 +1,9 @@
 """Template tags of the procedures manual's pages."""
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html_join
 
-from lscb_portal.core.templatetags.portal import date_text
+from lscb_portal.core.templatetags.portal import ukdate
 
 register = template.Library()
 
@@ -13,7 +12,6 @@ register = template.Library()
 def earlier_round_items(rounds):
     """The amendments page's links to earlier rounds, one list item each, written here in Python: as a template
     loop their twenty rows cost the page more than its queries. Every value is escaped."""
-    zone = timezone.get_current_timezone()
     return format_html_join(
         "\n",
         '<li><a class="govuk-link" href="{}">{}</a> '
@@ -22,7 +20,7 @@ def earlier_round_items(rounds):
             (
                 update_round.get_absolute_url(),
                 update_round.title,
-                date_text(update_round.published_at.astimezone(zone), "short"),
+                ukdate(update_round.published_at, "short"),
                 update_round.amendment_count,
                 "" if update_round.amendment_count == 1 else "s",
             )
