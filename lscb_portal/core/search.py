@@ -12,9 +12,10 @@ ordered list of ``SearchResult``, computing snippets only for the rows shown.
 The site search and each app's own search page read the same sources through
 it, so a thing is found, ranked and shown alike wherever it is searched for.
 
-A source named by a ``statement_key`` has its ranking query compiled once per
-process, with stand-ins for the words searched for and the time its queryset
-was built for, which each search fills in: building and compiling the query
+A source named by a ``statement_key`` has its ranking query, and the query
+reading a page's rows with their snippets, compiled once per process, with
+stand-ins for the words searched for, the time its queryset was built for and
+the page's ids, which each search fills in: building and compiling a query
 through the ORM cost several times what Postgres takes to run it.
 """
 
@@ -41,6 +42,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Value, When, Window
 from django.db.models.functions import Replace
+from django.db.models.query import get_related_populators
 from django.utils.safestring import mark_safe
 
 CONFIG = "english"
@@ -177,6 +179,21 @@ class _WeightsAB(Func):
     function = "ts_filter"
     template = "%(function)s(%(expressions)s, '{a,b}'::\"char\"[])"
     output_field = SearchVectorField()
+
+
+class _AnyOf(Func):
+    """``expression = ANY(%s)``, the values one array parameter: the query reads the same whatever their number,
+    so a page's rows are read by one statement, compiled and prepared once, however many a source has on it."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, expression, values: list, *, of: models.Field):
+        super().__init__(expression)
+        self.values, self.of = values, of
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"{sql} = ANY(%s::{self.of.cast_db_type(connection)}[])", (*params, self.values)
 
 
 class Snippet(Func):
@@ -334,21 +351,25 @@ def _value(obj, path: str | Callable | None):
     return obj
 
 
-# What a kept ranking query holds in place of the words searched for while it is compiled: a private-use
-# character (which a query keeps) around a word, so it equals no other parameter.
+# What a kept query holds in place of the words searched for while it is compiled: a private-use character
+# (which a query keeps) around a word, so it equals no other parameter; and in place of a page's ids, a list
+# holding one id no row has.
 _QUERY_STANDIN = "\ue000query\ue000"
-_QUERY, _NOW = object(), object()
+_IDS_STANDIN = [-7_301_964]
+_QUERY, _NOW, _IDS = object(), object(), object()
 
 
 @dataclass(frozen=True)
 class _Statement:
-    """A source's ranking query compiled once: its SQL, and each parameter a constant or a stand-in."""
+    """A source's query compiled once: its SQL, and each parameter a constant or a stand-in; for a page's rows,
+    how they become model instances."""
 
     sql: str
     slots: tuple
+    reader: "_RowReader | None" = None
 
     @classmethod
-    def made(cls, sql: str, params: list, *, now: datetime | None) -> "_Statement | bool":
+    def made(cls, sql: str, params: list, *, now: datetime | None, reader=None) -> "_Statement | bool":
         """The statement, or False when a parameter holds a value it could not fill in (another time)."""
         slots = []
         for param in params:
@@ -356,14 +377,47 @@ class _Statement:
                 slots.append(_QUERY)
             elif isinstance(param, datetime) and now is not None and param == now:
                 slots.append(_NOW)
+            elif isinstance(param, list) and param == _IDS_STANDIN:
+                slots.append(_IDS)
             elif isinstance(param, date) or (isinstance(param, str) and _QUERY_STANDIN in param):
                 return False
             else:
                 slots.append(param)
-        return cls(sql=sql, slots=tuple(slots))
+        return cls(sql=sql, slots=tuple(slots), reader=reader)
 
-    def filled(self, *, q: str, now: datetime | None) -> list:
-        return [q if slot is _QUERY else now if slot is _NOW else slot for slot in self.slots]
+    def filled(self, *, q: str, now: datetime | None, ids: list | None = None) -> list:
+        return [q if slot is _QUERY else now if slot is _NOW else ids if slot is _IDS else slot for slot in self.slots]
+
+
+class _RowReader:
+    """How the columns of a kept page-rows query become model instances, with the rows selected with them and the
+    annotations (the snippets): worked out once from its compiler, as Django's ModelIterable works it out for every
+    query it runs."""
+
+    def __init__(self, compiler, using: str):
+        select, klass_info = compiler.select, compiler.klass_info
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.model, self.using, self.own = klass_info["model"], using, slice(first, last)
+        self.names = [column[0].target.attname for column in select[first:last]]
+        self.related = get_related_populators(klass_info, select, using)
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.converters = list(compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items())
+
+    def objects(self, rows: list[tuple], connection) -> list:
+        objects = []
+        for row in rows:
+            if self.converters:
+                row = list(row)
+                for position, (functions, expression) in self.converters:
+                    for convert in functions:
+                        row[position] = convert(row[position], expression, connection)
+            obj = self.model.from_db(self.using, self.names, row[self.own])
+            for populator in self.related:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
 
 
 class _Kept(OrderedDict):
@@ -448,14 +502,10 @@ class SearchSource:
     def ranking_sql(self, q: str, *, index: int, depth: int) -> tuple[str, list]:
         """The SQL and parameters of ``ranking()``: for a source with a ``statement_key``, compiled once per
         process and filled in with ``q`` and ``now``; compiled afresh otherwise."""
-        if not self.statement_key:
-            return self._compiled_ranking(q, index=index, depth=depth)
-        key = (self.statement_key, index, depth)
-        statement = _statements.get(key)
-        if statement is None:
-            sql, params = self._compiled_ranking(_QUERY_STANDIN, index=index, depth=depth)
-            statement = _Statement.made(sql, params, now=self.now)
-            _statements.keep(key, statement)
+        statement = self._kept(
+            (index, depth),
+            lambda: _Statement.made(*self._compiled_ranking(_QUERY_STANDIN, index=index, depth=depth), now=self.now),
+        )
         if not statement:
             return self._compiled_ranking(q, index=index, depth=depth)
         filled = statement.sql, statement.filled(q=clean_query(q), now=self.now)
@@ -465,6 +515,18 @@ class SearchSource:
                 raise AssertionError(f"the kept ranking query of {self.statement_key!r} no longer matches its source")
         return filled
 
+    def _kept(self, shape: tuple, compile_statement: Callable[[], "_Statement | bool"]) -> "_Statement | bool":
+        """The statement of one of this source's queries, compiled on first use; False without a ``statement_key``
+        or when it holds a value it could not fill in."""
+        if not self.statement_key:
+            return False
+        key = (self.statement_key, *shape)
+        statement = _statements.get(key)
+        if statement is None:
+            statement = compile_statement()
+            _statements.keep(key, statement)
+        return statement
+
     def _compiled_ranking(self, q: str, *, index: int, depth: int) -> tuple[str, list]:
         rows = self.ranking(q, index=index, depth=depth)
         sql, params = rows.query.get_compiler(using=rows.db).as_sql()
@@ -472,9 +534,38 @@ class SearchSource:
 
     def page_rows(self, q: str, pks: list) -> QuerySet:
         """The rows ``pks`` with their snippets, for a page of results (no ranking: it is known already)."""
-        rows = self.rows.filter(pk__in=pks).order_by()
+        rows = self.rows.filter(_AnyOf(F("pk"), pks, of=self.rows.model._meta.pk)).order_by()
         snippet = _snippet(self.headline_field, search_query(q), words=self.snippet_words)
         return rows.annotate(snippet=snippet).defer(*self._unshown_fields(rows))
+
+    def page_objects(self, q: str, pks: list, *, using: str) -> list:
+        """The objects of ``page_rows()``: for a source with a ``statement_key``, read by its query compiled once
+        per process and filled in with ``q``, ``now`` and ``pks``; through the ORM otherwise."""
+        statement = self._kept(("rows", using), lambda: self._page_rows_statement(using))
+        if not statement:
+            return list(self.page_rows(q, pks).using(using))
+        params = statement.filled(q=clean_query(q), now=self.now, ids=list(pks))
+        if getattr(settings, "SEARCH_CHECK_STATEMENTS", False):
+            fresh_sql, fresh_params, _compiler = self._compiled_page_rows(q, list(pks), using)
+            if (statement.sql, params) != (fresh_sql, fresh_params):
+                raise AssertionError(f"the kept rows query of {self.statement_key!r} no longer matches its source")
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            rows = cursor.fetchall()
+        return statement.reader.objects(rows, connection)
+
+    def _page_rows_statement(self, using: str) -> "_Statement | bool":
+        sql, params, compiler = self._compiled_page_rows(_QUERY_STANDIN, _IDS_STANDIN, using)
+        if compiler.has_extra_select:
+            return False  # columns beyond the rows' own (an ordering by an expression): not read here
+        return _Statement.made(sql, params, now=self.now, reader=_RowReader(compiler, using))
+
+    def _compiled_page_rows(self, q: str, pks: list, using: str) -> tuple[str, list, Any]:
+        rows = self.page_rows(q, pks).using(using)
+        compiler = rows.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        return sql, list(params), compiler
 
     def _unshown_fields(self, queryset: QuerySet) -> list[str]:
         """The long columns of the rows read (text, JSON, vectors), of their model and the ones selected with it.
@@ -628,7 +719,7 @@ class SearchResults(Sequence):
         for index, ranks in by_source.items():
             source = self.sources[index]
             with _bound_by_postgres(self.using):
-                rows = list(source.page_rows(self.q, list(ranks)))
+                rows = source.page_objects(self.q, list(ranks), using=self.using)
             for obj in rows:
                 obj.tier, obj.rank = ranks[obj.pk]
                 found[(index, obj.pk)] = source.to_result(obj)

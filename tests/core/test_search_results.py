@@ -129,7 +129,7 @@ def test_pages_of_merged_results_fetch_only_their_rows(thirty_five_matches, djan
     assert [result.title for result in shown] == [f"Article {number:02}" for number in range(10)]
     headline_queries = [query["sql"] for query in queries.captured_queries if "ts_headline" in query["sql"]]
     assert len(headline_queries) == 1
-    assert " IN (" in headline_queries[0]
+    assert " = ANY(" in headline_queries[0]  # the page's ids, one array parameter
 
 
 def test_a_deep_page_is_ranked_deep_enough_by_its_one_ranking_query(thirty_five_matches, django_assert_num_queries):

@@ -1,8 +1,9 @@
-"""Ranking queries kept compiled: filled in with each search's words and time, never standing for another query.
+"""Search queries kept compiled: filled in with each search's words, time and page, never standing for another query.
 
-A source named by a ``statement_key`` has its ranking query compiled once per process. These tests show
-that a kept query finds what a fresh one finds (an issue scheduled for later appears once its time has come,
-though the query was compiled before), that a search with kept queries compiles no ranking through the ORM,
+A source named by a ``statement_key`` has its ranking query, and the query reading a page's rows with
+their snippets, compiled once per process. These tests show that a kept query finds what a fresh one
+finds (an issue scheduled for later appears once its time has come, though the query was compiled
+before; each page shows its own rows), that a search with kept queries compiles nothing through the ORM,
 and that a source whose queryset changes under the same key is caught by the check every test runs.
 """
 
@@ -74,6 +75,70 @@ def test_a_search_with_kept_queries_compiles_no_ranking(db, settings, monkeypatc
     assert compiled == []
 
 
+def test_a_page_of_results_read_by_kept_queries_compiles_nothing(db, settings, monkeypatch):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+    all_sources = [kind.source for kind in kinds()]
+    assert [result.title for result in SearchResults("neglect", all_sources)] == ["Neglect toolkit"]
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+
+    assert [result.title for result in SearchResults("toolkit", [kind.source for kind in kinds()])] == [
+        "Neglect toolkit"
+    ]
+    assert compiled == []
+
+
+def test_kept_page_rows_are_each_page_s_own_with_what_is_shown_beside_them(db, settings, django_assert_num_queries):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    issue = IssueFactory(published=True, series__title="Safeguarding Matters", number=7, title="Spring")
+    for number in range(5):
+        ArticleFactory(
+            issue=issue, title=f"Neglect briefing {number}", summary="", body=f"<p>Neglect and hoarding {number}.</p>"
+        )
+    ArticleFactory(issue=issue, title="County lines", summary="", body="<p>Exploitation through county lines.</p>")
+    now = timezone.now()
+    assert len(list(SearchResults("neglect", sources(now)))) == 5  # the rows query is kept
+
+    def page(q: str, start: int, stop: int) -> list:
+        with django_assert_num_queries(2):  # the ranking, then the page's rows with their issue and series
+            return SearchResults(q, sources(now), depth=stop)[start:stop]
+
+    first, second = page("neglect", 0, 2), page("neglect", 2, 5)
+    assert [result.title for result in first + second] == [f"Neglect briefing {number}" for number in range(5)]
+    (lines,) = page('"county lines"', 0, 20)
+    assert lines.title == "County lines"
+    assert lines.context == "Safeguarding Matters, Issue 7 (Spring)"
+    assert lines.snippet.count("<mark>") == 2
+    assert "hoarding" in second[0].snippet
+    assert "<mark>Neglect</mark>" in second[0].snippet
+
+
+def test_a_source_whose_rows_query_changes_under_the_same_key_is_caught(db):
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
+    now = timezone.now()
+    first = SearchSource(
+        kind="Newsletter article", queryset=Article.objects.published(now=now), statement_key="articles", now=now
+    )
+    assert [result.title for result in SearchResults("neglect", [first])] == ["Neglect toolkit"]
+    changed = SearchSource(
+        kind="Newsletter article",
+        queryset=Article.objects.published(now=now),
+        statement_key="articles",
+        now=now,
+        headline_field="title",
+    )
+
+    with pytest.raises(AssertionError, match="kept rows query of 'articles' no longer matches"):
+        list(SearchResults("neglect", [changed]))
+
+
 def test_a_source_whose_query_changes_under_the_same_key_is_caught(db):
     ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
     now = timezone.now()
@@ -125,6 +190,8 @@ def test_the_ranking_and_the_page_s_rows_are_prepared_once_a_connection_has_run_
     assert found("toolkit", now) == ["Neglect toolkit"]
     assert found("toolkit", now - timedelta(days=400)) == []
     assert found("strategy", now) == []
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect strategy")
+    assert sorted(found("neglect", now)) == ["Neglect strategy", "Neglect toolkit"]  # a page of two rows
     assert (_prepared("ts_rank("), _prepared("ts_headline(")) == (1, 1)
     # Django's own queries are bound on the client, as before: nothing else was prepared.
     assert _prepared("") == 2
