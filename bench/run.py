@@ -455,9 +455,8 @@ def main(argv=None) -> int:
     for note in notes:
         out(f"note: {note}")
     latest, dated = report.write(summary, args.results_dir)
-    log(
-        f"wrote {latest.relative_to(BASE_DIR)} and {dated.relative_to(BASE_DIR)} in {time.monotonic() - started:.0f} s"
-    )
+    shown = [path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path for path in (latest, dated)]
+    log(f"wrote {shown[0]} and {shown[1]} in {time.monotonic() - started:.0f} s")
     if args.quick:
         log("quick run: these figures only show the harness works; measure on a quiet machine to publish")
     return 0
