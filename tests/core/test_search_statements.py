@@ -57,37 +57,37 @@ def test_a_kept_query_is_filled_with_each_search_s_words(db, settings):
     assert found("neglect -toolkit", now) == []
 
 
-def test_a_search_with_kept_queries_compiles_no_ranking(db, settings, monkeypatch):
+@pytest.fixture
+def compiled(monkeypatch) -> list:
+    """The model of every query compiled through the ORM from here on."""
+    models = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(compiler, *args, **kwargs):
+        models.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    return models
+
+
+def test_a_search_with_kept_queries_compiles_no_ranking(db, settings, compiled):
     settings.SEARCH_CHECK_STATEMENTS = False
     ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
     all_sources = [kind.source for kind in kinds()]
     SearchResults("neglect", all_sources).counts()
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(compiler, *args, **kwargs):
-        compiled.append(compiler.query.model)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    compiled.clear()
 
     assert SearchResults("safeguarding", [kind.source for kind in kinds()]).counts() == [0, 0, 0, 0, 0]
     assert compiled == []
 
 
-def test_a_page_of_results_read_by_kept_queries_compiles_nothing(db, settings, monkeypatch):
+def test_a_page_of_results_read_by_kept_queries_compiles_nothing(db, settings, compiled):
     settings.SEARCH_CHECK_STATEMENTS = False
     ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit")
     all_sources = [kind.source for kind in kinds()]
     assert [result.title for result in SearchResults("neglect", all_sources)] == ["Neglect toolkit"]
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(compiler, *args, **kwargs):
-        compiled.append(compiler.query.model)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    compiled.clear()
 
     assert [result.title for result in SearchResults("toolkit", [kind.source for kind in kinds()])] == [
         "Neglect toolkit"
