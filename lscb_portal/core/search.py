@@ -453,8 +453,9 @@ class SearchSource:
 
     ``statement_key`` names the queryset's shape: give one only when the queryset is
     built the same way for every search, depending on nothing but ``now`` (the time
-    it was built for, e.g. ``published(now=now)``). Its ranking query is then
-    compiled once per process and filled in for each search (``ranking_sql``).
+    it was built for, e.g. ``published(now=now)``). Its ranking query and its page
+    rows query are then compiled once per process and filled in for each search
+    (``ranking_sql``, ``page_objects``).
     """
 
     kind: str
