@@ -509,12 +509,10 @@ class SearchSource:
         )
         if not statement:
             return self._compiled_ranking(q, index=index, depth=depth)
-        filled = statement.sql, statement.filled(q=clean_query(q), now=self.now)
-        if getattr(settings, "SEARCH_CHECK_STATEMENTS", False):
-            fresh = self._compiled_ranking(q, index=index, depth=depth)
-            if filled != fresh:
-                raise AssertionError(f"the kept ranking query of {self.statement_key!r} no longer matches its source")
-        return filled
+        params = self._filled(
+            statement, "ranking", q=q, fresh=lambda: self._compiled_ranking(q, index=index, depth=depth)
+        )
+        return statement.sql, params
 
     def _kept(self, shape: tuple, compile_statement: Callable[[], "_Statement | bool"]) -> "_Statement | bool":
         """The statement of one of this source's queries, compiled on first use; False without a ``statement_key``
@@ -527,6 +525,14 @@ class SearchSource:
             statement = compile_statement()
             _statements.keep(key, statement)
         return statement
+
+    def _filled(self, statement: "_Statement", what: str, *, q: str, fresh: Callable, ids: list | None = None) -> list:
+        """A kept statement's parameters for this search; with ``SEARCH_CHECK_STATEMENTS`` (every test), an error
+        unless ``fresh()`` compiles the same SQL and parameters, so a source changed under its key is caught."""
+        params = statement.filled(q=clean_query(q), now=self.now, ids=ids)
+        if getattr(settings, "SEARCH_CHECK_STATEMENTS", False) and (statement.sql, params) != tuple(fresh()):
+            raise AssertionError(f"the kept {what} query of {self.statement_key!r} no longer matches its source")
+        return params
 
     def _compiled_ranking(self, q: str, *, index: int, depth: int) -> tuple[str, list]:
         rows = self.ranking(q, index=index, depth=depth)
@@ -545,11 +551,9 @@ class SearchSource:
         statement = self._kept(("rows", using), lambda: self._page_rows_statement(using))
         if not statement:
             return list(self.page_rows(q, pks).using(using))
-        params = statement.filled(q=clean_query(q), now=self.now, ids=list(pks))
-        if getattr(settings, "SEARCH_CHECK_STATEMENTS", False):
-            fresh_sql, fresh_params, _compiler = self._compiled_page_rows(q, list(pks), using)
-            if (statement.sql, params) != (fresh_sql, fresh_params):
-                raise AssertionError(f"the kept rows query of {self.statement_key!r} no longer matches its source")
+        params = self._filled(
+            statement, "rows", q=q, ids=pks, fresh=lambda: self._compiled_page_rows(q, pks, using)[:2]
+        )
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, params)
