@@ -392,7 +392,7 @@ class _Statement:
 class _RowReader:
     """How the columns of a kept page-rows query become model instances, with the rows selected with them and the
     annotations (the snippets): worked out once from its compiler, as Django's ModelIterable works it out for every
-    query it runs."""
+    query it runs. Columns a query adds after its own (to order by an expression) come last and are not read."""
 
     def __init__(self, compiler, using: str):
         select, klass_info = compiler.select, compiler.klass_info
@@ -562,8 +562,6 @@ class SearchSource:
 
     def _page_rows_statement(self, using: str) -> "_Statement | bool":
         sql, params, compiler = self._compiled_page_rows(_QUERY_STANDIN, _IDS_STANDIN, using)
-        if compiler.has_extra_select:
-            return False  # columns beyond the rows' own (an ordering by an expression): not read here
         return _Statement.made(sql, params, now=self.now, reader=_RowReader(compiler, using))
 
     def _compiled_page_rows(self, q: str, pks: list, using: str) -> tuple[str, list, Any]:
