@@ -392,7 +392,7 @@ class _Statement:
 class _RowReader:
     """How the columns of a kept page-rows query become model instances, with the rows selected with them and the
     annotations (the snippets): worked out once from its compiler, as Django's ModelIterable works it out for every
-    query it runs. Columns a query adds after its own (to order by an expression) come last and are not read."""
+    query it runs. Columns a query adds after its own (a distinct query ordered by an expression) come last, unread."""
 
     def __init__(self, compiler, using: str):
         select, klass_info = compiler.select, compiler.klass_info

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Lower
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -228,3 +229,25 @@ def test_a_source_makes_its_queryset_only_for_a_page_that_shows_its_rows(db, set
     assert made == []
     assert [result.title for result in again] == ["Neglect toolkit"]
     assert made == ["articles"]
+
+
+class _OrderedDistinctSource(SearchSource):
+    def page_rows(self, q: str, pks: list):
+        return super().page_rows(q, pks).distinct().order_by(Lower("slug"))
+
+
+def test_a_kept_rows_query_with_columns_after_its_own_reads_its_own(db, settings):
+    settings.SEARCH_CHECK_STATEMENTS = False
+    ArticleFactory(issue=IssueFactory(published=True), title="Neglect toolkit", body="<p>A neglect toolkit.</p>")
+    now = timezone.now()
+
+    def source():
+        return _OrderedDistinctSource(
+            kind="Newsletter article", queryset=Article.objects.published(now=now), statement_key="ordered", now=now
+        )
+
+    assert [result.title for result in SearchResults("neglect", [source()])] == ["Neglect toolkit"]
+    (result,) = SearchResults("toolkit", [source()])
+    assert result.title == "Neglect toolkit"
+    assert "<mark>" in result.snippet
+    assert core_search._statements[("ordered", "rows", "default")].sql.count("LOWER(") == 2
