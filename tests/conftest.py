@@ -3,7 +3,9 @@ import itertools
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 from procrastinate import testing, utils
 from procrastinate.contrib.django import app as procrastinate_app
 
@@ -21,6 +23,14 @@ def _fast_passwords(settings):
 def _check_search_statements(settings):
     """Every search a test makes also compiles its ranking afresh and fails if a kept query differs from it."""
     settings.SEARCH_CHECK_STATEMENTS = True
+
+
+@pytest.fixture
+def clock_held():
+    """The clock held still for the test. Rate limits count in fixed windows (``core.ratelimit``): a burst that
+    crossed the end of a window would be counted in two and slip under its limit, failing a test by the clock."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -65,6 +65,7 @@ def test_the_form_says_where_to_email_documents_and_has_no_upload(client, db):
     assert "email them to" in html
 
 
+@pytest.mark.usefixtures("clock_held")
 def test_too_many_attempts_for_one_email_get_429(client, db, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "newsletters.contribute": {"email": (2, 3600), "ip": (100, 3600)}}
     for _ in range(2):

@@ -5,7 +5,7 @@ import pytest
 from lscb_portal.core.models import BoardSettings, OutboxMessage, Subscriber
 from lscb_portal.core.subscriptions import MailingList
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock_held")]
 
 
 @pytest.fixture(autouse=True)

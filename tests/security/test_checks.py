@@ -256,6 +256,7 @@ def test_16_healthz_says_degraded_when_the_worker_stops_or_email_fails(client):
 
 
 # 17
+@pytest.mark.usefixtures("clock_held")
 def test_17_anonymous_booking_is_limited_and_cannot_approve_itself(client):
     session = SessionFactory(capacity=100, course=CourseFactory(requires_manager_approval=True))
 

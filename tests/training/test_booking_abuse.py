@@ -7,7 +7,7 @@ from training.models import Booking, BookingStatus
 
 from .factories import CourseFactory, OrganisationFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock_held")]
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,7 @@ def test_the_booked_page_needs_the_booking_from_this_browser(client):
     assert response["Location"] == session.get_absolute_url()
 
 
+@pytest.mark.usefixtures("clock_held")
 def test_too_many_attempts_are_refused_with_the_429_page(client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "training.book": {"email": (2, 3600), "ip": (300, 3600)}}
     session = SessionFactory()

@@ -229,6 +229,7 @@ def test_a_closed_session_shows_no_form_and_books_nobody(client):
     assert not Booking.objects.exists()
 
 
+@pytest.mark.usefixtures("clock_held")
 def test_nominations_are_rate_limited_per_manager_address(client, settings):
     settings.RATE_LIMIT_SCALE = 1
     session = SessionFactory(capacity=50)
